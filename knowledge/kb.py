@@ -1,0 +1,471 @@
+"""The knowledge base: programmes in SQLite, their searchable chunks, embeddings and history."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from . import search as ranking
+from .chunks import record_chunks
+from .config import Settings, get_settings
+from .encoders import Encoder, get_encoder
+from .errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
+from .migrations import migrations
+from .programme import Programme
+from .records import normalize_record
+
+DEFAULT_THRESHOLD = 0.80
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclasses.dataclass
+class IndexStats:
+    """What an index update did: chunks written, vectors computed and vectors reused."""
+
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+
+    def add(self, other: "IndexStats") -> None:
+        self.chunks += other.chunks
+        self.embedded += other.embedded
+        self.reused += other.reused
+
+
+@dataclasses.dataclass
+class _DenseIndex:
+    revision: str
+    model_id: str
+    matrix: np.ndarray           # (chunks, dim), rows grouped by programme
+    chunk_ids: np.ndarray        # chunk id per row
+    hashes: list[str]
+    roles: np.ndarray            # True where the chunk is a passage
+    programme_ids: list[str]     # one per block
+    starts: np.ndarray           # first row of each programme block
+    titles: dict                 # programme id -> {lang: title}
+    categories: dict
+    title_codes: dict            # programme id -> codes in its titles
+    text_codes: dict             # programme id -> codes anywhere in its text
+    block_of_chunk: dict         # chunk id -> programme block number
+
+
+class KnowledgeBase:
+    """Programmes, their texts and the retrieval index, in one SQLite file.
+
+    Open with :meth:`open`; nothing is loaded until it is used, and the encoder is loaded only
+    when something must be embedded or searched.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, settings: Settings, encoder: Encoder | None = None):
+        self.db = db
+        self.settings = settings
+        self._encoder = encoder
+        self._lock = threading.RLock()
+        self._dense: _DenseIndex | None = None
+        self.last_index_stats = IndexStats()  # what the latest single-record save embedded
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, create: bool = False,
+             encoder: Encoder | None = None, path: str | Path | None = None) -> "KnowledgeBase":
+        """Open (and migrate) the knowledge base. Raises DatabaseMissing unless ``create``."""
+        settings = settings or get_settings()
+        path = Path(path) if path else settings.kb_path
+        if not path.exists():
+            if not create:
+                raise DatabaseMissing(f"knowledge base not found at {path} (run `kb init`)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+        return cls(db, settings, encoder)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = get_encoder(self.settings.encoder, self.settings.st_model)
+        return self._encoder
+
+    # ------------------------------------------------------------ meta
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def _bump_revision(self) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES('revision', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    @property
+    def revision(self) -> str:
+        return self.meta("revision", "0")
+
+    # ------------------------------------------------------------ reading
+    def _row_to_record(self, row: dict) -> dict:
+        texts = {}
+        for t in self.db.query("SELECT * FROM program_texts WHERE program_id = ? ORDER BY rowid", [row["id"]]):
+            texts[t["lang"]] = {**{k: t[k] or "" for k in ("title", "summary", "body", "eligibility", "benefits",
+                                                          "how_to_apply", "documents")},
+                                "questions": json.loads(t["questions"] or "[]")}
+        window = row["window"]
+        return {
+            "id": row["id"], "category": row["category"], "agency": row["agency"] or "",
+            "region": row["region"], "official_url": row["official_url"], "status": row["status"],
+            "last_verified": row["last_verified"],
+            "window": "rolling" if window in (None, "rolling") else json.loads(window),
+            "eligibility": json.loads(row["eligibility"] or "{}"),
+            "sources": json.loads(row["sources"] or "[]"),
+            "text": texts,
+        }
+
+    def get(self, program_id: str) -> Programme:
+        """The programme with ``program_id`` (any status). Raises NotFound."""
+        rows = list(self.db.query("SELECT * FROM programs WHERE id = ?", [program_id]))
+        if not rows:
+            raise NotFound(f"no programme with id {program_id!r}")
+        return Programme(self._row_to_record(rows[0]), rows[0]["version"])
+
+    def exists(self, program_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM programs WHERE id = ?", [program_id]).fetchone() is not None
+
+    def list(self, status: str | None = None, category: str | None = None) -> list[Programme]:
+        """Programmes, optionally filtered by status and category, ordered by id."""
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if category:
+            where.append("category = ?")
+            params.append(category)
+        sql = "SELECT * FROM programs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        return [Programme(self._row_to_record(r), r["version"]) for r in self.db.query(sql, params)]
+
+    def count(self, status: str | None = None) -> int:
+        if status:
+            return self.db.execute("SELECT count(*) FROM programs WHERE status = ?", [status]).fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM programs").fetchone()[0]
+
+    def export(self, ids: list[str] | None = None) -> list[dict]:
+        """Records in the import/export format."""
+        if ids:
+            return [self.get(i).record for i in ids]
+        return [p.record for p in self.list()]
+
+    def history(self, program_id: str) -> list[dict]:
+        """Every saved version of a programme, oldest first."""
+        self.get(program_id)
+        rows = self.db.query("SELECT version, action, actor, created_at, record FROM versions "
+                             "WHERE program_id = ? ORDER BY id", [program_id])
+        return [{**r, "record": json.loads(r["record"])} for r in rows]
+
+    # ------------------------------------------------------------ writing
+    def _write(self, record: dict, action: str, actor: str) -> int:
+        existing = self.db.execute("SELECT version, created_at FROM programs WHERE id = ?",
+                                   [record["id"]]).fetchone()
+        version = (existing[0] + 1) if existing else 1
+        now = _now()
+        window = record["window"]
+        self.db["programs"].upsert({
+            "id": record["id"], "category": record["category"], "agency": record["agency"],
+            "region": record["region"], "official_url": record["official_url"], "status": record["status"],
+            "last_verified": record["last_verified"],
+            "window": window if window == "rolling" else json.dumps(window, ensure_ascii=False),
+            "eligibility": json.dumps(record["eligibility"], ensure_ascii=False),
+            "sources": json.dumps(record["sources"], ensure_ascii=False),
+            "version": version, "created_at": existing[1] if existing else now, "updated_at": now,
+        }, pk="id")
+        self.db.execute("DELETE FROM program_texts WHERE program_id = ?", [record["id"]])
+        self.db["program_texts"].insert_all(
+            [{"program_id": record["id"], "lang": lang, **{k: v for k, v in t.items() if k != "questions"},
+              "questions": json.dumps(t["questions"], ensure_ascii=False)}
+             for lang, t in record["text"].items()], pk=("program_id", "lang"))
+        self.db["versions"].insert({
+            "program_id": record["id"], "version": version, "action": action, "actor": actor,
+            "record": json.dumps(record, ensure_ascii=False), "created_at": now,
+        })
+        return version
+
+    def _replace_chunks(self, record: dict) -> list[dict]:
+        old = self.db.execute("SELECT id FROM chunks WHERE program_id = ?", [record["id"]]).fetchall()
+        for (chunk_id,) in old:
+            self.db.execute("DELETE FROM chunks_fts WHERE rowid = ?", [chunk_id])
+        self.db.execute("DELETE FROM chunks WHERE program_id = ?", [record["id"]])
+        chunks = record_chunks(record)
+        for chunk in chunks:
+            chunk_id = self.db["chunks"].insert(chunk).last_pk
+            self.db.execute("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", [chunk_id, chunk["text"]])
+        return chunks
+
+    def _embed_missing(self, chunks: list[dict], progress=None) -> IndexStats:
+        """Embed the chunks whose (content hash, model) has no vector yet."""
+        model_id = self.encoder.model_id
+        stats = IndexStats(chunks=len(chunks))
+        wanted = {}
+        for c in chunks:
+            wanted.setdefault(c["content_hash"], c)
+        have = set()
+        hashes = list(wanted)
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            marks = ",".join("?" * len(part))
+            have.update(r[0] for r in self.db.execute(
+                f"SELECT content_hash FROM embeddings WHERE model_id = ? AND content_hash IN ({marks})",
+                [model_id, *part]))
+        missing = [wanted[h] for h in hashes if h not in have]
+        stats.reused = len(wanted) - len(missing)
+        batch = 16
+        for start in range(0, len(missing), batch):
+            group = missing[start:start + batch]
+            for role in ("query", "passage"):
+                items = [c for c in group if c["role"] == role]
+                if not items:
+                    continue
+                vectors = self.encoder.encode([c["text"] for c in items], role)
+                self.db["embeddings"].insert_all(
+                    [{"content_hash": c["content_hash"], "model_id": model_id,
+                      "vector": vec.astype(np.float32).tobytes(), "dim": int(vec.shape[0])}
+                     for c, vec in zip(items, vectors)], pk=("content_hash", "model_id"), replace=True)
+            stats.embedded += len(group)
+            if progress is not None:
+                progress(len(group))
+        return stats
+
+    def upsert(self, raw: dict, *, actor: str = "system", action: str | None = None,
+               embed: bool = True) -> Programme:
+        """Validate and save one record (create or replace), re-embedding only changed texts."""
+        record = normalize_record(raw)
+        with self._lock, self.db.atomic():
+            action = action or ("update" if self.exists(record["id"]) else "create")
+            self._write(record, action, actor)
+            chunks = self._replace_chunks(record)
+            if embed:
+                self.last_index_stats = self._embed_missing(chunks)
+            self._bump_revision()
+        return self.get(record["id"])
+
+    def import_records(self, records: list[dict], *, actor: str = "import", replace: bool = True,
+                       progress=None) -> IndexStats:
+        """Save many validated records in one transaction: all or nothing.
+
+        With ``replace=False`` an id that already exists is an error (DuplicateId semantics).
+        """
+        records = [normalize_record(r) for r in records]
+        if not replace:
+            clashes = [r["id"] for r in records if self.exists(r["id"])]
+            if clashes:
+                raise InvalidRecord([(i, "id already exists") for i in clashes])
+        stats = IndexStats()
+        with self._lock, self.db.atomic():
+            all_chunks = []
+            for record in records:
+                action = "import-update" if self.exists(record["id"]) else "import-create"
+                self._write(record, action, actor)
+                all_chunks.extend(self._replace_chunks(record))
+            stats.add(self._embed_missing(all_chunks, progress))
+            self._bump_revision()
+        return stats
+
+    def patch(self, program_id: str, changes: dict, *, actor: str = "system") -> Programme:
+        """Apply a partial change (text languages merge field by field) and save a new version."""
+        record = self.get(program_id).record
+        changes = dict(changes)
+        if changes.get("id", program_id) != program_id:
+            raise InvalidRecord([("id", "the id of a programme cannot change")])
+        texts = changes.pop("text", None) or {}
+        merged = {**record, **changes, "text": {k: dict(v) for k, v in record["text"].items()}}
+        for lang, fields in texts.items():
+            merged["text"].setdefault(lang, {}).update(fields or {})
+        return self.upsert(merged, actor=actor, action="update")
+
+    def set_status(self, program_id: str, status: str, *, actor: str = "system") -> Programme:
+        """Publish, archive or return a programme to draft."""
+        record = self.get(program_id).record
+        return self.upsert({**record, "status": status}, actor=actor, action=status)
+
+    def restore(self, program_id: str, version: int, *, actor: str = "system") -> Programme:
+        """Save an earlier version of a programme as its newest version."""
+        for entry in self.history(program_id):
+            if entry["version"] == version:
+                return self.upsert(entry["record"], actor=actor, action=f"restore-{version}")
+        raise NotFound(f"programme {program_id!r} has no version {version}")
+
+    def delete(self, program_id: str, *, actor: str = "system") -> None:
+        """Remove a programme (its history stays in the versions table)."""
+        record = self.get(program_id).record
+        with self._lock, self.db.atomic():
+            for (chunk_id,) in self.db.execute("SELECT id FROM chunks WHERE program_id = ?", [program_id]).fetchall():
+                self.db.execute("DELETE FROM chunks_fts WHERE rowid = ?", [chunk_id])
+            self.db.execute("DELETE FROM chunks WHERE program_id = ?", [program_id])
+            self.db.execute("DELETE FROM program_texts WHERE program_id = ?", [program_id])
+            self.db.execute("DELETE FROM programs WHERE id = ?", [program_id])
+            version = self.db.execute("SELECT coalesce(max(version), 0) + 1 FROM versions WHERE program_id = ?",
+                                      [program_id]).fetchone()[0]
+            self.db["versions"].insert({"program_id": program_id, "version": version, "action": "delete",
+                                        "actor": actor, "record": json.dumps(record, ensure_ascii=False),
+                                        "created_at": _now()})
+            self._bump_revision()
+
+    def reindex(self, *, full: bool = False, progress=None) -> IndexStats:
+        """Rebuild every programme's chunks and embed what the current model lacks.
+
+        ``full`` drops this model's vectors first, so everything is embedded again.
+        """
+        with self._lock, self.db.atomic():
+            if full:
+                self.db.execute("DELETE FROM embeddings WHERE model_id = ?", [self.encoder.model_id])
+            chunks = []
+            for programme in self.list():
+                chunks.extend(self._replace_chunks(programme.record))
+            stats = self._embed_missing(chunks, progress)
+            self._bump_revision()
+        return stats
+
+    def pending_embeddings(self) -> int:
+        """How many distinct chunk texts lack a vector for the current model."""
+        return self.db.execute(
+            "SELECT count(DISTINCT c.content_hash) FROM chunks c LEFT JOIN embeddings e "
+            "ON e.content_hash = c.content_hash AND e.model_id = ? WHERE e.content_hash IS NULL",
+            [self.encoder.model_id]).fetchone()[0]
+
+    # ------------------------------------------------------------ searching
+    def _dense_index(self) -> _DenseIndex:
+        revision, model_id = self.revision, self.encoder.model_id
+        cached = self._dense
+        if cached and cached.revision == revision and cached.model_id == model_id:
+            return cached
+        with self._lock:
+            if self.pending_embeddings():
+                chunks = list(self.db.query("SELECT * FROM chunks"))
+                with self.db.atomic():
+                    self._embed_missing(chunks)
+            rows = self.db.execute(
+                "SELECT c.id, c.program_id, c.role, c.content_hash, e.vector FROM chunks c "
+                "JOIN programs p ON p.id = c.program_id AND p.status = 'published' "
+                "JOIN embeddings e ON e.content_hash = c.content_hash AND e.model_id = ? "
+                "ORDER BY c.program_id, c.id", [model_id]).fetchall()
+            dim = self.encoder.dim
+            matrix = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float32).reshape(len(rows), dim) \
+                if rows else np.zeros((0, dim), dtype=np.float32)
+            programme_ids, starts, block_of_chunk = [], [], {}
+            for i, r in enumerate(rows):
+                if not programme_ids or programme_ids[-1] != r[1]:
+                    programme_ids.append(r[1])
+                    starts.append(i)
+                block_of_chunk[r[0]] = len(programme_ids) - 1
+            titles, categories, title_codes, text_codes = {}, {}, {}, {}
+            for pid, category in self.db.execute("SELECT id, category FROM programs WHERE status = 'published'"):
+                categories[pid] = category
+            for pid, lang, title, summary, body in self.db.execute(
+                    "SELECT program_id, lang, title, summary, body FROM program_texts"):
+                if pid not in categories:
+                    continue
+                titles.setdefault(pid, {})[lang] = title
+                title_codes.setdefault(pid, set()).update(ranking.codes_in(title or ""))
+                text_codes.setdefault(pid, set()).update(ranking.codes_in(f"{summary}\n{body}"))
+            self._dense = _DenseIndex(
+                revision=revision, model_id=model_id, matrix=matrix,
+                chunk_ids=np.array([r[0] for r in rows], dtype=np.int64), hashes=[r[3] for r in rows],
+                roles=np.array([r[2] == "passage" for r in rows], dtype=bool),
+                programme_ids=programme_ids, starts=np.array(starts, dtype=np.int64),
+                titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
+                block_of_chunk=block_of_chunk)
+            return self._dense
+
+    def _lexical(self, text: str, index: "_DenseIndex") -> np.ndarray:
+        """Best (negated) BM25 of any chunk per programme, over the trigram FTS index."""
+        terms = ranking.lexical_terms(text)
+        scores = np.zeros(len(index.programme_ids), dtype=np.float32)
+        if not terms:
+            return scores
+        rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?",
+                               [ranking.fts_expression(terms)]).fetchall()
+        for rowid, rank in rows:
+            block = index.block_of_chunk.get(rowid)
+            if block is not None:
+                scores[block] = max(scores[block], -rank)
+        return scores
+
+    def threshold(self) -> float:
+        """The answerability threshold: the override, else the calibrated value for this model."""
+        if self.settings.answer_threshold is not None:
+            return self.settings.answer_threshold
+        stored = self.meta(f"threshold:{self.encoder.model_id}")
+        return float(stored) if stored else DEFAULT_THRESHOLD
+
+    def score_vector(self, text: str, query_vector: np.ndarray, *, exclude_hash: str | None = None):
+        """Fused score per published programme for one query (the ranking core)."""
+        index = self._dense_index()
+        sims = index.matrix @ query_vector
+        sims = np.where(index.roles, sims + ranking.PASSAGE_OFFSET, sims)
+        if exclude_hash is not None:
+            sims = np.where(np.array([h == exclude_hash for h in index.hashes]), -1.0, sims)
+        dense = ranking.per_programme_max(sims, index.starts) if len(index.programme_ids) else sims[:0]
+        lexical = self._lexical(text, index)
+        query_codes = ranking.codes_in(text)
+        code = np.array([
+            ranking.TITLE_CODE_BONUS if query_codes & index.title_codes.get(pid, set())
+            else ranking.TEXT_CODE_BONUS if query_codes & index.text_codes.get(pid, set()) else 0.0
+            for pid in index.programme_ids], dtype=np.float32)
+        return index, dense, ranking.fuse(dense, lexical, code), lexical, code
+
+    def search(self, text: str, lang: str | None = None, k: int = 5, *, prior: str | None = None,
+               history: tuple = ()) -> ranking.SearchResult:
+        """Find the published programmes that answer ``text``, best first, at most ``k``."""
+        if text is None or not text.strip():
+            raise InvalidQuery("the question is empty")
+        if len(text) > ranking.MAX_QUERY_CHARS:
+            raise InvalidQuery(f"the question is longer than {ranking.MAX_QUERY_CHARS} characters")
+        text = text.strip()
+        lang_conf = 1.0
+        if not lang:
+            lang, lang_conf = detect_language(text, prior, history)
+        query_vector = self.encoder.encode_queries([text])[0]
+        index, dense, fused, lexical, code = self.score_vector(text, query_vector)
+        order = np.argsort(-fused)[:k]
+        hits = []
+        for i in order:
+            pid = index.programme_ids[i]
+            titles = index.titles.get(pid, {})
+            title = titles.get(lang) or titles.get("en") or next(iter(titles.values()), pid)
+            hits.append(ranking.Hit(id=pid, score=float(fused[i]), title=title,
+                                    category=index.categories.get(pid, ""), dense=float(dense[i]),
+                                    lexical=float(lexical[i]), code=float(code[i])))
+        threshold = self.threshold()
+        answerable = bool(hits) and (hits[0].dense >= threshold or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
+        return ranking.SearchResult(query=text, lang=lang, lang_confidence=lang_conf, answerable=answerable,
+                                    hits=hits, threshold=threshold)
+
+    def eligible(self, profile) -> list:
+        """Published programmes checked against a founder's profile (see knowledge.eligibility)."""
+        from .eligibility import match_all
+        return match_all(self.list(status="published"), profile)
+
+
+def detect_language(text: str, prior: str | None = None, history: tuple = ()) -> tuple[str, float]:
+    """Language of ``text`` via knowledge.langid."""
+    from .langid import detect
+    guess = detect(text, prior=prior, history=tuple(history))
+    return guess.lang, guess.confidence

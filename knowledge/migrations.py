@@ -1,0 +1,33 @@
+"""Numbered schema migrations for the knowledge base, applied on open."""
+from sqlite_utils import Migrations
+
+migrations = Migrations("knowledge")
+
+
+@migrations()
+def m001_create_tables(db):
+    db["programs"].create({
+        "id": str, "category": str, "agency": str, "region": str, "official_url": str, "status": str,
+        "last_verified": str, "window": str, "eligibility": str, "sources": str,
+        "version": int, "created_at": str, "updated_at": str,
+    }, pk="id")
+    db["program_texts"].create({
+        "program_id": str, "lang": str, "title": str, "summary": str, "body": str, "eligibility": str,
+        "benefits": str, "how_to_apply": str, "documents": str, "questions": str,
+    }, pk=("program_id", "lang"), foreign_keys=[("program_id", "programs", "id")])
+    # One searchable piece of text; rebuilt whenever its programme changes.
+    db["chunks"].create({
+        "id": int, "program_id": str, "lang": str, "kind": str, "role": str, "text": str, "content_hash": str,
+    }, pk="id", foreign_keys=[("program_id", "programs", "id")])
+    db["chunks"].create_index(["program_id"])
+    db["chunks"].create_index(["content_hash"])
+    # Vectors are keyed by content and model, so unchanged text is never embedded twice.
+    db["embeddings"].create({"content_hash": str, "model_id": str, "vector": bytes, "dim": int},
+                            pk=("content_hash", "model_id"))
+    db.execute("CREATE VIRTUAL TABLE chunks_fts USING fts5(text, tokenize='trigram')")
+    db["versions"].create({
+        "id": int, "program_id": str, "version": int, "action": str, "actor": str, "record": str,
+        "created_at": str,
+    }, pk="id")
+    db["versions"].create_index(["program_id", "version"])
+    db["meta"].create({"key": str, "value": str}, pk="key")

@@ -1,0 +1,12 @@
+"""Shared fixtures: every test gets its own temp directory for every Founder Desk path."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_paths(tmp_path, monkeypatch):
+    """Point every FOUNDERDESK_* path at the test's temp dir, so no test touches var/."""
+    monkeypatch.setenv("FOUNDERDESK_KB_PATH", str(tmp_path / "knowledge.db"))
+    monkeypatch.setenv("FOUNDERDESK_WEB_DB", str(tmp_path / "web.db"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    return tmp_path

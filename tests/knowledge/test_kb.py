@@ -1,0 +1,100 @@
+import datetime as dt
+
+import pytest
+
+from knowledge import KnowledgeBase, get_settings
+from knowledge.errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
+from knowledge.programme import window_state
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(DatabaseMissing, match="kb init"):
+        KnowledgeBase.open(get_settings(kb_path=tmp_path / "nope.db"))
+
+
+def test_exact_ranking_with_fake_encoder(small_kb):
+    result = small_kb.search("loan without collateral", lang="en")
+    assert [h.id for h in result.hits] == ["loan-b", "visa-a", "office-c"]
+    assert result.hits[0].dense == pytest.approx(1.0, abs=1e-5)  # identical to its example question
+    assert result.answerable
+
+
+def test_drafts_are_never_found(small_kb):
+    ids = [h.id for h in small_kb.search("free office space draft", lang="en").hits]
+    assert "draft-d" not in ids and ids[0] == "office-c"
+
+
+def test_publish_makes_searchable_without_restart(small_kb):
+    small_kb.set_status("draft-d", "published")
+    assert "draft-d" in [h.id for h in small_kb.search("hidden draft", lang="en").hits]
+    small_kb.set_status("draft-d", "archived")
+    assert "draft-d" not in [h.id for h in small_kb.search("hidden draft", lang="en").hits]
+
+
+def test_edit_seen_by_another_open_handle(small_kb):
+    other = KnowledgeBase.open(small_kb.settings, encoder=small_kb.encoder)
+    assert other.search("bank loan", lang="en").hits[0].id == "loan-b"
+    small_kb.patch("office-c", {"text": {"en": {"questions": ["bank loan for my office"]}}})
+    assert other.search("bank loan for my office", lang="en").hits[0].id == "office-c"
+    other.close()
+
+
+def test_only_changed_texts_are_reembedded(small_kb):
+    small_kb.patch("loan-b", {"text": {"en": {"summary": "Bank loan without any collateral"}}})
+    stats = small_kb.last_index_stats
+    # the title+summary passage changed (no body, so head and doc are one text); the question did not
+    assert (stats.chunks, stats.embedded, stats.reused) == (2, 1, 1)
+    small_kb.patch("loan-b", {"agency": "KIBO"})
+    assert (small_kb.last_index_stats.embedded, small_kb.last_index_stats.reused) == (0, 2)
+
+
+def test_code_hits_rank_first(fake_kb, make_record):
+    fake_kb.import_records([
+        make_record("visa-d84", "Technology startup visa (D-8-4)", "For founders", category="visa"),
+        make_record("visa-d102", "Job-seeking visa (D-10-2)", "Prepare a startup; later D-8-4", category="visa"),
+    ])
+    result = fake_kb.search("D-8-4?", lang="en")
+    assert result.hits[0].id == "visa-d84" and result.answerable
+    assert result.hits[1].code > 0  # mentioned in the summary only
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 100_000])
+def test_bad_queries(small_kb, text):
+    with pytest.raises(InvalidQuery):
+        small_kb.search(text, lang="en")
+
+
+def test_versions_history_and_restore(small_kb):
+    small_kb.patch("loan-b", {"agency": "KIBO"})
+    history = small_kb.history("loan-b")
+    assert [h["version"] for h in history] == [1, 2]
+    assert [h["action"] for h in history] == ["import-create", "update"]
+    restored = small_kb.restore("loan-b", 1)
+    assert restored.agency == "" and restored.version == 3
+
+
+def test_unknown_id_and_invalid_import_change_nothing(small_kb, make_record):
+    with pytest.raises(NotFound):
+        small_kb.get("nope")
+    before = small_kb.export()
+    with pytest.raises(InvalidRecord):
+        small_kb.import_records([make_record("new-one", "T", "S"), {"id": "bad", "category": "x"}])
+    assert small_kb.export() == before
+
+
+def test_delete_keeps_history(small_kb):
+    small_kb.delete("office-c")
+    with pytest.raises(NotFound):
+        small_kb.get("office-c")
+    assert "office-c" not in [h.id for h in small_kb.search("free office", lang="en").hits]
+    assert small_kb.db.execute("SELECT action FROM versions WHERE program_id='office-c' ORDER BY id DESC").fetchone()[0] == "delete"
+
+
+def test_window_states():
+    today = dt.date(2026, 11, 26)
+    assert window_state("rolling", today)["state"] == "rolling"
+    assert window_state({"opens": "2026-11-01", "closes": "2026-12-01"}, today) == {
+        "opens": "2026-11-01", "closes": "2026-12-01", "note": None, "state": "open", "days": 5}
+    assert window_state({"opens": "2026-01-01", "closes": "2026-02-01"}, today)["state"] == "closed"
+    assert window_state({"opens": "2027-01-10", "closes": None}, today)["days"] == 45
+    assert window_state({"note": "each spring"}, today)["state"] == "periodic"

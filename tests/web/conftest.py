@@ -1,0 +1,160 @@
+"""Fixtures for the web app: a fresh app on a real SQLite file in tmp_path, and a fake Rasa server."""
+
+import json
+import os
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from web import create_app
+
+
+class FakeRasa:
+    """A Rasa REST webhook on a free local port.
+
+    ``reply(body) -> list`` builds the answer (default: echo); ``before(body)`` runs first
+    (tests use it to look at the store while Rasa "is working"); ``requests`` records bodies.
+    """
+
+    def __init__(self):
+        self.requests = []
+        self.status = 200
+        self.raw = None  # bytes to send instead of JSON
+        self.before = None
+        self.reply = lambda body: [{"recipient_id": body["sender"], "text": "echo: " + body["message"]}]
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "body": body})
+                if fake.before:
+                    fake.before(body)
+                payload = fake.raw if fake.raw is not None else json.dumps(fake.reply(body)).encode()
+                self.send_response(fake.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    """A local port with nothing listening (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def env_setup(monkeypatch, tmp_path):
+    """No FOUNDERDESK_* from the developer's shell; everything lives under tmp_path."""
+    for key in list(os.environ):
+        if key.startswith("FOUNDERDESK_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("FOUNDERDESK_HOME", str(tmp_path))
+
+
+@pytest.fixture
+def fake_rasa():
+    rasa = FakeRasa().start()
+    yield rasa
+    rasa.stop()
+
+
+@pytest.fixture
+def make_app(tmp_path, fake_rasa):
+    """``make_app(**overrides)``: an app on tmp_path/var/web.db talking to the fake Rasa."""
+
+    def factory(**overrides):
+        config = {
+            "TESTING": True,
+            "HOME": str(tmp_path),
+            "SECRET_KEY": "test",
+            "RASA_URL": fake_rasa.url,
+            "RASA_TIMEOUT": 5,
+            "SSE_POLL_SECONDS": 0.05,
+            "SSE_HEARTBEAT_SECONDS": 0.3,
+            "SSE_LIFETIME_SECONDS": 3,
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A plain sqlite3 connection to the app's store, for checking state."""
+    with app.app_context():
+        from web import store
+
+        store.ensure_schema(app)
+    conn = sqlite3.connect(app.config["WEB_DB"])
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+class ChatActions:
+    """Talk to /api/chat like the widget does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def start(self, text, **fields):
+        response = self.client.post("/api/chat", json={"text": text, **fields})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def send(self, conversation, text, **fields):
+        body = {"text": text, "conversation_id": conversation["conversation_id"], "token": conversation["token"]}
+        return self.client.post("/api/chat", json={**body, **fields})
+
+    def messages(self, conversation, after=0):
+        return self.client.get(
+            f"/api/chat/{conversation['conversation_id']}/messages?after={after}",
+            headers={"X-Conversation-Token": conversation["token"]},
+        )
+
+
+@pytest.fixture
+def chat(client):
+    return ChatActions(client)

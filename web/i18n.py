@@ -1,0 +1,332 @@
+"""Languages and the few strings the web app and the widget show by themselves.
+
+Bot answers come from Rasa; this module only holds what the web layer says on its own:
+the widget's interface (launcher, placeholder, errors, ...) and the "message received"
+reply used when Rasa cannot be reached. Every string exists in all twelve languages.
+"""
+
+from __future__ import annotations
+
+from knowledge.languages import NATIVE_NAMES as _ALL_NATIVE_NAMES
+from knowledge.languages import RTL as RTL_LANGUAGES
+from knowledge.languages import SUPPORTED as LANGUAGES
+
+DEFAULT_LANGUAGE = "en"
+NATIVE_NAMES = {code: _ALL_NATIVE_NAMES[code] for code in LANGUAGES}
+
+# Reply stored and returned when the Rasa server is unreachable.
+RECEIVED_FALLBACK = {
+    "en": "Thank you, we have received your message. The assistant is not available right now, "
+    "so a staff member of the centre will follow up here as soon as possible.",
+    "ko": "메시지를 잘 받았습니다. 지금은 상담 도우미를 사용할 수 없어 센터 담당자가 "
+    "최대한 빨리 이곳에서 답변드리겠습니다.",
+    "zh": "谢谢，我们已收到您的消息。智能助手暂时无法使用，中心工作人员会尽快在这里回复您。",
+    "ja": "メッセージを受け付けました。現在アシスタントをご利用いただけないため、"
+    "センターの担当者ができるだけ早くこちらでご連絡いたします。",
+    "vi": "Cảm ơn bạn, chúng tôi đã nhận được tin nhắn. Trợ lý hiện không khả dụng, "
+    "nhân viên của trung tâm sẽ phản hồi bạn tại đây sớm nhất có thể.",
+    "ru": "Спасибо, мы получили ваше сообщение. Ассистент сейчас недоступен, "
+    "поэтому сотрудник центра ответит вам здесь как можно скорее.",
+    "uz": "Rahmat, xabaringiz qabul qilindi. Yordamchi hozir ishlamayapti, "
+    "markaz xodimi imkon qadar tezroq shu yerda javob beradi.",
+    "mn": "Баярлалаа, таны мессежийг хүлээн авлаа. Туслах одоогоор ажиллахгүй байгаа тул "
+    "төвийн ажилтан аль болох хурдан энд хариу өгнө.",
+    "id": "Terima kasih, pesan Anda sudah kami terima. Asisten sedang tidak tersedia, "
+    "jadi staf pusat akan segera menindaklanjuti di sini.",
+    "es": "Gracias, hemos recibido su mensaje. El asistente no está disponible en este momento, "
+    "así que un miembro del personal del centro le responderá aquí lo antes posible.",
+    "fr": "Merci, nous avons bien reçu votre message. L'assistant n'est pas disponible pour le moment ; "
+    "un membre du centre vous répondra ici dès que possible.",
+    "ar": "شكرًا لك، لقد استلمنا رسالتك. المساعد غير متاح حاليًا، "
+    "لذلك سيتابع أحد موظفي المركز معك هنا في أقرب وقت ممكن.",
+}
+
+# Interface strings of the widget (served inside /widget.js). Keys are used by widget.js.
+WIDGET_STRINGS = {
+    "en": {
+        "title": "Founder Desk",
+        "subtitle": "Visas, funding and life in Jeonbuk",
+        "open": "Open chat",
+        "close": "Close chat",
+        "placeholder": "Type your question…",
+        "send": "Send",
+        "typing": "The assistant is typing…",
+        "error": "Cannot reach the server. Please check your connection.",
+        "retry": "Retry",
+        "sources": "Sources",
+        "language": "Language",
+        "auto": "Automatic",
+        "welcome": "Hello! I can help with visas, funding, office space and life in Jeonbuk. "
+        "Ask me in your own language.",
+        "handoff": "A staff member has been notified and will reply here.",
+        "new": "New conversation",
+        "you": "You",
+        "bot": "Assistant",
+        "staff": "Staff",
+        "too_long": "Your message is too long. Please shorten it.",
+    },
+    "ko": {
+        "title": "Founder Desk",
+        "subtitle": "비자, 자금 지원, 전북 생활 안내",
+        "open": "채팅 열기",
+        "close": "채팅 닫기",
+        "placeholder": "질문을 입력하세요…",
+        "send": "보내기",
+        "typing": "답변을 작성하고 있습니다…",
+        "error": "서버에 연결할 수 없습니다. 인터넷 연결을 확인해 주세요.",
+        "retry": "다시 시도",
+        "sources": "출처",
+        "language": "언어",
+        "auto": "자동",
+        "welcome": "안녕하세요! 비자, 자금 지원, 사무 공간, 전북 생활에 대해 도와드립니다. "
+        "편한 언어로 질문해 주세요.",
+        "handoff": "담당 직원에게 전달되었습니다. 이곳에서 답변드리겠습니다.",
+        "new": "새 대화",
+        "you": "나",
+        "bot": "도우미",
+        "staff": "직원",
+        "too_long": "메시지가 너무 깁니다. 조금 줄여 주세요.",
+    },
+    "zh": {
+        "title": "Founder Desk",
+        "subtitle": "签证、资金与全北生活",
+        "open": "打开聊天",
+        "close": "关闭聊天",
+        "placeholder": "请输入您的问题…",
+        "send": "发送",
+        "typing": "助手正在输入…",
+        "error": "无法连接服务器，请检查网络连接。",
+        "retry": "重试",
+        "sources": "来源",
+        "language": "语言",
+        "auto": "自动",
+        "welcome": "您好！我可以帮助您了解签证、资金支持、办公空间以及在全北的生活。请用您的语言提问。",
+        "handoff": "已通知工作人员，他们会在这里回复您。",
+        "new": "新对话",
+        "you": "您",
+        "bot": "助手",
+        "staff": "工作人员",
+        "too_long": "消息太长，请缩短后再发送。",
+    },
+    "ja": {
+        "title": "Founder Desk",
+        "subtitle": "ビザ・資金・全北での生活",
+        "open": "チャットを開く",
+        "close": "チャットを閉じる",
+        "placeholder": "質問を入力してください…",
+        "send": "送信",
+        "typing": "アシスタントが入力中です…",
+        "error": "サーバーに接続できません。接続を確認してください。",
+        "retry": "再試行",
+        "sources": "出典",
+        "language": "言語",
+        "auto": "自動",
+        "welcome": "こんにちは！ビザ、資金支援、オフィス、全北での生活についてお手伝いします。"
+        "ご自分の言語で質問してください。",
+        "handoff": "担当者に通知しました。こちらで返信いたします。",
+        "new": "新しい会話",
+        "you": "あなた",
+        "bot": "アシスタント",
+        "staff": "スタッフ",
+        "too_long": "メッセージが長すぎます。短くしてください。",
+    },
+    "vi": {
+        "title": "Founder Desk",
+        "subtitle": "Thị thực, tài trợ và cuộc sống ở Jeonbuk",
+        "open": "Mở trò chuyện",
+        "close": "Đóng trò chuyện",
+        "placeholder": "Nhập câu hỏi của bạn…",
+        "send": "Gửi",
+        "typing": "Trợ lý đang soạn trả lời…",
+        "error": "Không thể kết nối máy chủ. Vui lòng kiểm tra kết nối mạng.",
+        "retry": "Thử lại",
+        "sources": "Nguồn",
+        "language": "Ngôn ngữ",
+        "auto": "Tự động",
+        "welcome": "Xin chào! Tôi có thể giúp về thị thực, tài trợ, văn phòng và cuộc sống ở Jeonbuk. "
+        "Hãy hỏi bằng ngôn ngữ của bạn.",
+        "handoff": "Nhân viên đã được thông báo và sẽ trả lời tại đây.",
+        "new": "Cuộc trò chuyện mới",
+        "you": "Bạn",
+        "bot": "Trợ lý",
+        "staff": "Nhân viên",
+        "too_long": "Tin nhắn quá dài. Vui lòng rút ngắn.",
+    },
+    "ru": {
+        "title": "Founder Desk",
+        "subtitle": "Визы, финансирование и жизнь в Чонбуке",
+        "open": "Открыть чат",
+        "close": "Закрыть чат",
+        "placeholder": "Введите ваш вопрос…",
+        "send": "Отправить",
+        "typing": "Ассистент печатает…",
+        "error": "Нет связи с сервером. Проверьте подключение.",
+        "retry": "Повторить",
+        "sources": "Источники",
+        "language": "Язык",
+        "auto": "Автоматически",
+        "welcome": "Здравствуйте! Я помогу с визами, финансированием, офисом и жизнью в Чонбуке. "
+        "Задавайте вопросы на своём языке.",
+        "handoff": "Сотрудник уведомлён и ответит здесь.",
+        "new": "Новый разговор",
+        "you": "Вы",
+        "bot": "Ассистент",
+        "staff": "Сотрудник",
+        "too_long": "Сообщение слишком длинное. Сократите его, пожалуйста.",
+    },
+    "uz": {
+        "title": "Founder Desk",
+        "subtitle": "Vizalar, moliyalashtirish va Chonbukdagi hayot",
+        "open": "Chatni ochish",
+        "close": "Chatni yopish",
+        "placeholder": "Savolingizni yozing…",
+        "send": "Yuborish",
+        "typing": "Yordamchi yozmoqda…",
+        "error": "Serverga ulanib bo‘lmadi. Internet aloqasini tekshiring.",
+        "retry": "Qayta urinish",
+        "sources": "Manbalar",
+        "language": "Til",
+        "auto": "Avtomatik",
+        "welcome": "Salom! Vizalar, moliyalashtirish, ofis va Chonbukdagi hayot bo‘yicha yordam beraman. "
+        "O‘z tilingizda so‘rang.",
+        "handoff": "Xodimga xabar berildi, u shu yerda javob beradi.",
+        "new": "Yangi suhbat",
+        "you": "Siz",
+        "bot": "Yordamchi",
+        "staff": "Xodim",
+        "too_long": "Xabar juda uzun. Iltimos, qisqartiring.",
+    },
+    "mn": {
+        "title": "Founder Desk",
+        "subtitle": "Виз, санхүүжилт ба Жонбук дахь амьдрал",
+        "open": "Чат нээх",
+        "close": "Чат хаах",
+        "placeholder": "Асуултаа бичнэ үү…",
+        "send": "Илгээх",
+        "typing": "Туслах бичиж байна…",
+        "error": "Сервертэй холбогдож чадсангүй. Холболтоо шалгана уу.",
+        "retry": "Дахин оролдох",
+        "sources": "Эх сурвалж",
+        "language": "Хэл",
+        "auto": "Автомат",
+        "welcome": "Сайн байна уу! Виз, санхүүжилт, оффис болон Жонбук дахь амьдралын талаар тусална. "
+        "Өөрийн хэлээр асуугаарай.",
+        "handoff": "Ажилтанд мэдэгдсэн бөгөөд энд хариу өгнө.",
+        "new": "Шинэ яриа",
+        "you": "Та",
+        "bot": "Туслах",
+        "staff": "Ажилтан",
+        "too_long": "Мессеж хэт урт байна. Богиносгоно уу.",
+    },
+    "id": {
+        "title": "Founder Desk",
+        "subtitle": "Visa, pendanaan, dan kehidupan di Jeonbuk",
+        "open": "Buka obrolan",
+        "close": "Tutup obrolan",
+        "placeholder": "Ketik pertanyaan Anda…",
+        "send": "Kirim",
+        "typing": "Asisten sedang mengetik…",
+        "error": "Tidak dapat terhubung ke server. Periksa koneksi Anda.",
+        "retry": "Coba lagi",
+        "sources": "Sumber",
+        "language": "Bahasa",
+        "auto": "Otomatis",
+        "welcome": "Halo! Saya bisa membantu soal visa, pendanaan, ruang kantor, dan kehidupan di Jeonbuk. "
+        "Silakan bertanya dalam bahasa Anda.",
+        "handoff": "Staf sudah diberi tahu dan akan membalas di sini.",
+        "new": "Percakapan baru",
+        "you": "Anda",
+        "bot": "Asisten",
+        "staff": "Staf",
+        "too_long": "Pesan terlalu panjang. Mohon persingkat.",
+    },
+    "es": {
+        "title": "Founder Desk",
+        "subtitle": "Visados, financiación y vida en Jeonbuk",
+        "open": "Abrir chat",
+        "close": "Cerrar chat",
+        "placeholder": "Escriba su pregunta…",
+        "send": "Enviar",
+        "typing": "El asistente está escribiendo…",
+        "error": "No se puede conectar con el servidor. Compruebe su conexión.",
+        "retry": "Reintentar",
+        "sources": "Fuentes",
+        "language": "Idioma",
+        "auto": "Automático",
+        "welcome": "¡Hola! Puedo ayudarle con visados, financiación, oficinas y la vida en Jeonbuk. "
+        "Pregunte en su propio idioma.",
+        "handoff": "Se ha avisado a un miembro del personal, que responderá aquí.",
+        "new": "Nueva conversación",
+        "you": "Usted",
+        "bot": "Asistente",
+        "staff": "Personal",
+        "too_long": "El mensaje es demasiado largo. Acórtelo, por favor.",
+    },
+    "fr": {
+        "title": "Founder Desk",
+        "subtitle": "Visas, financement et vie à Jeonbuk",
+        "open": "Ouvrir le chat",
+        "close": "Fermer le chat",
+        "placeholder": "Écrivez votre question…",
+        "send": "Envoyer",
+        "typing": "L'assistant écrit…",
+        "error": "Impossible de joindre le serveur. Vérifiez votre connexion.",
+        "retry": "Réessayer",
+        "sources": "Sources",
+        "language": "Langue",
+        "auto": "Automatique",
+        "welcome": "Bonjour ! Je peux vous aider pour les visas, le financement, les bureaux et la vie à Jeonbuk. "
+        "Posez vos questions dans votre langue.",
+        "handoff": "Un membre de l'équipe a été prévenu et répondra ici.",
+        "new": "Nouvelle conversation",
+        "you": "Vous",
+        "bot": "Assistant",
+        "staff": "Équipe",
+        "too_long": "Votre message est trop long. Merci de le raccourcir.",
+    },
+    "ar": {
+        "title": "Founder Desk",
+        "subtitle": "التأشيرات والتمويل والحياة في جونبوك",
+        "open": "افتح المحادثة",
+        "close": "أغلق المحادثة",
+        "placeholder": "اكتب سؤالك…",
+        "send": "إرسال",
+        "typing": "المساعد يكتب…",
+        "error": "تعذّر الاتصال بالخادم. يرجى التحقق من الاتصال.",
+        "retry": "أعد المحاولة",
+        "sources": "المصادر",
+        "language": "اللغة",
+        "auto": "تلقائي",
+        "welcome": "مرحبًا! يمكنني مساعدتك في التأشيرات والتمويل ومساحات العمل والحياة في جونبوك. "
+        "اسألني بلغتك.",
+        "handoff": "تم إبلاغ أحد الموظفين وسيرد عليك هنا.",
+        "new": "محادثة جديدة",
+        "you": "أنت",
+        "bot": "المساعد",
+        "staff": "الموظف",
+        "too_long": "رسالتك طويلة جدًا. يرجى اختصارها.",
+    },
+}
+
+
+def normalize(code: object) -> str | None:
+    """Map a browser or picker language tag ("vi-VN", "zh_Hant", "AR") to a supported code, else None."""
+    if not isinstance(code, str):
+        return None
+    base = code.strip().replace("_", "-").split("-", 1)[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def received_fallback(lang: str | None) -> str:
+    """The "message received, staff will follow up" reply in `lang` (English if unknown)."""
+    return RECEIVED_FALLBACK.get(normalize(lang) or DEFAULT_LANGUAGE, RECEIVED_FALLBACK[DEFAULT_LANGUAGE])
+
+
+def widget_bundle() -> dict:
+    """What widget.js needs: language order, native names, RTL set and interface strings."""
+    return {
+        "languages": list(LANGUAGES),
+        "names": dict(NATIVE_NAMES),
+        "rtl": sorted(RTL_LANGUAGES),
+        "strings": WIDGET_STRINGS,
+    }

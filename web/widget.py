@@ -1,0 +1,204 @@
+"""Blueprint ``widget``: the founders' chat API and the embeddable widget script.
+
+    POST /api/chat                          send a message (starts a conversation without an id)
+    GET  /api/chat/<id>/messages?after=N    history / catch-up (header X-Conversation-Token)
+    GET  /api/chat/<id>/stream?after=N      server-sent events (token as header or ?token=)
+    GET  /widget.js                         the widget, with its interface strings
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from . import chat, i18n, store
+
+bp = Blueprint("widget", __name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+class ApiError(Exception):
+    """A 4xx answer with a machine-readable code and a human message (rendered as JSON)."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@bp.app_errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify({"error": exc.code, "message": exc.message}), exc.status
+
+
+def load_conversation(conversation_id: str, token) -> store.Conversation:
+    """The conversation if it exists (else 404) and the token is its own (else 403)."""
+    conversation = store.get_conversation(store.get_db(), conversation_id)
+    if conversation is None:
+        abort(404, description="No conversation with this id.")
+    if not store.token_matches(conversation, token):
+        abort(403, description="The token does not belong to this conversation.")
+    return conversation
+
+
+def _request_token():
+    return request.headers.get("X-Conversation-Token") or request.args.get("token")
+
+
+def _after_arg() -> int:
+    raw = request.args.get("after", "0")
+    try:
+        after = int(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_after", "'after' must be a message sequence number.") from None
+    if after < 0:
+        raise ApiError(400, "invalid_after", "'after' must not be negative.")
+    return after
+
+
+@bp.post("/api/chat")
+def post_chat():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", 'Send a JSON object such as {"text": "Hello"}.')
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ApiError(400, "empty_text", "The message text is empty.")
+    text = text.strip()
+    limit = current_app.config["MAX_MESSAGE_CHARS"]
+    if len(text) > limit:
+        raise ApiError(400, "text_too_long", f"The message is longer than {limit} characters.")
+
+    conversation = None
+    token = None
+    conversation_id = data.get("conversation_id")
+    if conversation_id is not None:
+        if not isinstance(conversation_id, str):
+            raise ApiError(400, "invalid_conversation_id", "conversation_id must be a string.")
+        token = data.get("token")
+        conversation = load_conversation(conversation_id, token)
+
+    locked = data.get("language_locked")
+    if locked is not None and not isinstance(locked, bool):
+        raise ApiError(400, "invalid_language_locked", "language_locked must be true or false.")
+    language = i18n.normalize(data.get("language"))
+    display = data.get("display")
+    display = display.strip()[:200] if isinstance(display, str) and display.strip() else None
+
+    exchange = chat.handle_message(
+        text=text,
+        conversation=conversation,
+        token=token,
+        requested_language=language,
+        language_locked=locked,
+        display_text=display,
+    )
+    return jsonify(exchange.to_api())
+
+
+@bp.get("/api/chat/<conversation_id>/messages")
+def get_messages(conversation_id):
+    conversation = load_conversation(conversation_id, _request_token())
+    after = _after_arg()
+    messages = store.list_messages(store.get_db(), conversation.id, after=after)
+    return jsonify(
+        {
+            "conversation_id": conversation.id,
+            "language": conversation.language,
+            "language_locked": conversation.language_locked,
+            "handoff": conversation.needs_staff,
+            "messages": [m.to_api() for m in messages],
+        }
+    )
+
+
+def _sse(event: str | None, data: dict | None = None, id_: int | None = None) -> str:
+    lines = []
+    if id_ is not None:
+        lines.append(f"id: {id_}")
+    if event:
+        lines.append(f"event: {event}")
+    lines.append("data: " + json.dumps(data or {}, ensure_ascii=False))
+    return "\n".join(lines) + "\n\n"
+
+
+@bp.get("/api/chat/<conversation_id>/stream")
+def stream(conversation_id):
+    conversation = load_conversation(conversation_id, _request_token())
+    after = _after_arg()
+    last_event_id = request.headers.get("Last-Event-ID", "")
+    if last_event_id.isdigit():
+        after = max(after, int(last_event_id))
+
+    cfg = current_app.config
+    path = cfg["WEB_DB"]
+    poll = float(cfg["SSE_POLL_SECONDS"])
+    heartbeat = float(cfg["SSE_HEARTBEAT_SECONDS"])
+    lifetime = float(cfg["SSE_LIFETIME_SECONDS"])
+    conv_id = conversation.id
+
+    def events():
+        # Own connection: the generator outlives the request's g.db.
+        conn = store.connect(path)
+        try:
+            last = after
+            started = last_beat = time.monotonic()
+            yield "retry: 3000\n\n"
+            while True:
+                for message in store.list_messages(conn, conv_id, after=last, limit=100):
+                    last = message.seq
+                    yield _sse("message", message.to_api(), message.seq)
+                    last_beat = time.monotonic()
+                now = time.monotonic()
+                if now - started >= lifetime:
+                    yield _sse("bye", {"reconnect": True})
+                    return
+                if now - last_beat >= heartbeat:
+                    yield ": heartbeat\n\n"
+                    last_beat = now
+                time.sleep(poll)
+        finally:
+            conn.close()
+
+    return Response(
+        events(),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@bp.get("/widget.js")
+def widget_js():
+    """widget.js with its interface strings in front (one file for the one-line embed)."""
+    cache = current_app.extensions.setdefault("founderdesk_widget", {})
+    body = cache.get("js")
+    if body is None or current_app.debug:
+        bundle = i18n.widget_bundle()
+        bundle["max_chars"] = current_app.config["MAX_MESSAGE_CHARS"]
+        bundle = json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))
+        source = (STATIC / "widget.js").read_text(encoding="utf-8")
+        body = f"window.FounderDeskI18n = {bundle};\n{source}"
+        cache["js"] = body
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.after_app_request
+def _cors(response):
+    """Let pages on the configured origins (FOUNDERDESK_WIDGET_ORIGINS) embed the widget."""
+    origin = request.headers.get("Origin")
+    if not origin or not (request.path.startswith("/api/chat") or request.path == "/widget.js"):
+        return response
+    allowed = current_app.config["WIDGET_ORIGINS"]
+    if isinstance(allowed, str):
+        allowed = [o.strip() for o in allowed.split(",") if o.strip()]
+    if "*" in allowed or origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-Conversation-Token, Last-Event-ID"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers.add("Vary", "Origin")
+    return response
