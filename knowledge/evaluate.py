@@ -78,27 +78,61 @@ def negative_questions() -> list[str]:
     return [q for lines in data.values() for q in lines]
 
 
-def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
-    """Top dense scores for answerable and unanswerable examples, and leave-one-out P@1.
+def features(dense: np.ndarray) -> tuple[float, float]:
+    """(best programme's dense score, its margin over the median programme)."""
+    return float(dense.max()), float(dense.max() - np.median(dense))
 
-    Positives are the knowledge base's own example questions, each searched with its own
-    chunk left out (so a question cannot find itself); negatives come from negatives.yaml.
+
+def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
+    """Answerability features (top, margin) for answerable and unanswerable examples, and leave-one-out P@1.
+
+    Positives are the knowledge base's own example questions. Each is searched with its own chunk
+    and its translations left out (the question at the same position in every language of that
+    programme), so a question finds neither itself nor a copy of itself in another language.
+    Negatives come from negatives.yaml.
     """
     index = kb._dense_index()
-    pos, hits = [], 0
+    texts = {}
+    for chunk_id, pid, lang, text in kb.db.execute(
+            "SELECT id, program_id, lang, text FROM chunks WHERE kind = 'question' ORDER BY id"):
+        texts[chunk_id] = (pid, lang, text)
+    counters, slot = {}, {}
+    for chunk_id, (pid, lang, _) in texts.items():
+        n = counters.get((pid, lang), 0)
+        counters[(pid, lang)] = n + 1
+        slot[chunk_id] = (pid, n)
+    row_slot = [slot.get(int(c)) for c in index.chunk_ids]
     programme_of = np.repeat(np.arange(len(index.programme_ids)),
                              np.diff(np.append(index.starts, len(index.hashes))))
+    pos, hits = [], 0
     for row in np.flatnonzero(~index.roles):
-        text = kb.db.execute("SELECT text FROM chunks WHERE id = ?", [int(index.chunk_ids[row])]).fetchone()[0]
-        _, dense, fused, _, _ = kb.score_vector(text, index.matrix[row], exclude_hash=index.hashes[row])
+        same = np.array([s == row_slot[row] for s in row_slot])
+        _, dense, fused, _, _ = kb.score_vector(texts[int(index.chunk_ids[row])][2], index.matrix[row],
+                                                exclude=same)
         best = int(np.argmax(fused))
         hits += int(best == programme_of[row])
-        pos.append(dense[best])
+        pos.append(features(dense))
     negatives = negative_questions()
     vectors = kb.encoder.encode_queries(negatives)
-    neg = [kb.score_vector(text, vec)[1].max() for text, vec in zip(negatives, vectors)] if index.hashes else []
+    neg = [features(kb.score_vector(text, vec)[1]) for text, vec in zip(negatives, vectors)] if index.hashes else []
     p1 = hits / len(pos) if pos else 0.0
-    return np.array(pos), np.array(neg), p1
+    return np.array(pos).reshape(-1, 2), np.array(neg).reshape(-1, 2), p1
+
+
+MARGIN_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0)
+
+
+def best_rule(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
+    """Margin weight and threshold for ``top + weight * margin >= threshold`` with the best balanced accuracy."""
+    best = (-1.0, 0.0, 0.0)
+    for weight in MARGIN_WEIGHTS:
+        p = pos[:, 0] + weight * pos[:, 1]
+        n = neg[:, 0] + weight * neg[:, 1]
+        t = best_threshold(p, n)
+        acc = ((p >= t).mean() + (n < t).mean()) / 2
+        if acc > best[0] + 1e-9:
+            best = (acc, weight, t)
+    return best[1], best[2], best[0]
 
 
 def best_threshold(pos: np.ndarray, neg: np.ndarray) -> float:
@@ -116,12 +150,15 @@ def best_threshold(pos: np.ndarray, neg: np.ndarray) -> float:
 def calibrate(kb) -> dict:
     """Choose and store the answerability threshold for the current encoder."""
     pos, neg, p1 = calibration_scores(kb)
-    if not pos.size:
-        return {"model": kb.encoder.model_id, "threshold": kb.threshold(), "positives": 0,
+    if not len(pos) or not len(neg):
+        return {"model": kb.encoder.model_id, "threshold": kb.threshold(), "positives": len(pos),
                 "negatives": int(neg.size), "note": "no example questions yet: threshold unchanged"}
-    threshold = best_threshold(pos, neg)
+    weight, threshold, balanced = best_rule(pos, neg)
     kb.set_meta(f"threshold:{kb.encoder.model_id}", f"{threshold:.4f}")
-    return {"model": kb.encoder.model_id, "threshold": round(threshold, 4), "positives": int(pos.size),
-            "negatives": int(neg.size), "loo_p_at_1": round(p1, 4),
-            "positive_recall": round(float((pos >= threshold).mean()), 4) if pos.size else None,
-            "negative_rejection": round(float((neg < threshold).mean()), 4) if neg.size else None}
+    kb.set_meta(f"margin_weight:{kb.encoder.model_id}", f"{weight}")
+    p, n = pos[:, 0] + weight * pos[:, 1], neg[:, 0] + weight * neg[:, 1]
+    return {"model": kb.encoder.model_id, "threshold": round(threshold, 4), "margin_weight": weight,
+            "positives": len(pos), "negatives": len(neg), "loo_p_at_1": round(p1, 4),
+            "balanced_accuracy": round(float(balanced), 4),
+            "positive_recall": round(float((p >= threshold).mean()), 4),
+            "negative_rejection": round(float((n < threshold).mean()), 4)}

@@ -51,6 +51,7 @@ class _DenseIndex:
     roles: np.ndarray            # True where the chunk is a passage
     programme_ids: list[str]     # one per block
     starts: np.ndarray           # first row of each programme block
+    layout: np.ndarray           # programme x chunk-slot -> row (see search.block_layout)
     titles: dict                 # programme id -> {lang: title}
     categories: dict
     title_codes: dict            # programme id -> codes in its titles
@@ -384,12 +385,19 @@ class KnowledgeBase:
                     continue
                 titles.setdefault(pid, {})[lang] = title
                 title_codes.setdefault(pid, set()).update(ranking.codes_in(title or ""))
-                text_codes.setdefault(pid, set()).update(ranking.codes_in(f"{summary}\n{body}"))
+                text_codes.setdefault(pid, set()).update(ranking.visa_codes_in(f"{summary}\n{body}"))
+            spread = {}
+            for codes in title_codes.values():
+                for code in codes:
+                    spread[code] = spread.get(code, 0) + 1
+            title_codes = {pid: {c for c in codes if spread[c] <= ranking.MAX_PROGRAMMES_PER_CODE}
+                           for pid, codes in title_codes.items()}
             self._dense = _DenseIndex(
                 revision=revision, model_id=model_id, matrix=matrix,
                 chunk_ids=np.array([r[0] for r in rows], dtype=np.int64), hashes=[r[3] for r in rows],
                 roles=np.array([r[2] == "passage" for r in rows], dtype=bool),
                 programme_ids=programme_ids, starts=np.array(starts, dtype=np.int64),
+                layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
                 titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
                 block_of_chunk=block_of_chunk)
             return self._dense
@@ -415,14 +423,16 @@ class KnowledgeBase:
         stored = self.meta(f"threshold:{self.encoder.model_id}")
         return float(stored) if stored else DEFAULT_THRESHOLD
 
-    def score_vector(self, text: str, query_vector: np.ndarray, *, exclude_hash: str | None = None):
-        """Fused score per published programme for one query (the ranking core)."""
+    def score_vector(self, text: str, query_vector: np.ndarray, *, exclude: np.ndarray | None = None):
+        """Fused score per published programme for one query (the ranking core).
+
+        ``exclude`` masks chunk rows out (used by calibration's leave-one-out).
+        """
         index = self._dense_index()
         sims = index.matrix @ query_vector
-        sims = np.where(index.roles, sims + ranking.PASSAGE_OFFSET, sims)
-        if exclude_hash is not None:
-            sims = np.where(np.array([h == exclude_hash for h in index.hashes]), -1.0, sims)
-        dense = ranking.per_programme_max(sims, index.starts) if len(index.programme_ids) else sims[:0]
+        if exclude is not None:
+            sims = np.where(exclude, -1.0, sims)
+        dense = ranking.per_programme_topk(sims, index.layout)
         lexical = self._lexical(text, index)
         query_codes = ranking.codes_in(text)
         code = np.array([
@@ -454,7 +464,9 @@ class KnowledgeBase:
                                     category=index.categories.get(pid, ""), dense=float(dense[i]),
                                     lexical=float(lexical[i]), code=float(code[i])))
         threshold = self.threshold()
-        answerable = bool(hits) and (hits[0].dense >= threshold or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
+        weight = float(self.meta(f"margin_weight:{self.encoder.model_id}", "0") or 0)
+        confidence = float(dense.max() + weight * (dense.max() - np.median(dense))) if hits else 0.0
+        answerable = bool(hits) and (confidence >= threshold or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
         return ranking.SearchResult(query=text, lang=lang, lang_confidence=lang_conf, answerable=answerable,
                                     hits=hits, threshold=threshold)
 

@@ -39,7 +39,7 @@ _OTHER_LATIN = "af ca cs cy da de et fi hr hu it lt lv nl no pl pt ro sk sl so s
 _CANDIDATES = {
     "latin": ["en", "vi", "uz", "id", "es", "fr", "hi", *_OTHER_LATIN],
     "cyrillic": ["ru", "mn", "uz", "bg", "mk", "uk"],
-    "other": ["bn", "el", "gu", "he", "kn", "ml", "pa", "ta", "te", "th"],
+    "other": [],  # Thai, Greek, Georgian...: whatever langdetect and CLD3 propose
 }
 _LANGDETECT_LANGS = frozenset(
     _OTHER_LATIN + "ar bg bn el en es fa fr gu he hi id ja kn ko mk ml mr ne pa ru ta te th uk ur vi zh".split()
@@ -58,7 +58,9 @@ _VIETNAMESE = re.compile("[ăđơưĩũ\u1ea0-\u1ef9]", re.IGNORECASE)
 # Messages made only of these carry no language: keep the conversation's language.
 _NEUTRAL = frozenset("ok okay oke okey okie k kk lol haha hehe hmm hm ?".split())
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+# A letter, or a combining mark (Devanagari vowel signs, Arabic harakat) that belongs to a word.
+_LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0dff\u0e00-\u0eff])"
+_WORD = re.compile(rf"{_LETTER}+(?:'{_LETTER}+)*")
 _APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ‘’`´"})
 
 
@@ -85,12 +87,12 @@ def detect(text: str, prior: str | None = None, history=()) -> Guess:
     context = _context(prior, history)
     body, words = _prepare(text or "")
     if not words or all(w.lower() in _NEUTRAL for w in words):
-        return _from_context(context, has_history=any(map(normalize_tag, history)))
+        return _keep_conversation(context, history)
 
     script = _dominant_script(body)
     if script == "latin" and len(words) <= 3 and get_model().is_shared(words):
         # "visa", "startup visa": words many languages use; the conversation decides.
-        return _from_context(context, has_history=any(map(normalize_tag, history)))
+        return _keep_conversation(context, history)
     fixed = _script_rule(script, body, words)
     if fixed:
         return Guess(fixed, 0.97, {fixed: 0.97})
@@ -101,6 +103,8 @@ def detect(text: str, prior: str | None = None, history=()) -> Guess:
     else:
         text_scores = _vote(body, _CANDIDATES[script])
         size = len(words)
+    if not text_scores:
+        return _keep_conversation(context, history)
     ambiguous_latin = script == "latin" and body.isascii() and size <= 2
     alpha = _context_weight(size, max(text_scores.values()), ambiguous_latin)
     # A short plain-Latin message ("ok", "thanks") may follow a conversation in any script;
@@ -131,7 +135,7 @@ def _prepare(text: str) -> tuple[str, list[str]]:
 
 
 def _is_acronym(word: str) -> bool:
-    return word.isascii() and word.isupper() and len(word) <= 6
+    return word.isascii() and word.isupper() and 2 <= len(word) <= 6
 
 
 def _char_script(ch: str) -> str:
@@ -160,7 +164,7 @@ def _dominant_script(text: str) -> str:
         counts["kana"] += counts.pop("han", 0)
     for script in ("hangul", "kana", "han"):
         counts[script] *= 2
-    return counts.most_common(1)[0][0]
+    return counts.most_common(1)[0][0] if counts else "other"
 
 
 def _script_rule(script: str, text: str, words: list[str]) -> str | None:
@@ -182,7 +186,7 @@ def _script_rule(script: str, text: str, words: list[str]) -> str | None:
 
 
 def _vote(text: str, candidates: list[str]) -> dict[str, float]:
-    """Combine the n-gram model, langdetect and CLD3 into scores over ``candidates``.
+    """Combine the n-gram model, langdetect and CLD3 into scores over ``candidates`` (all when empty).
 
     A language is scored by the voters that know it (langdetect knows neither uz nor mn); the
     n-gram model knows only LANGS and so pushes the others down.
@@ -197,16 +201,16 @@ def _vote(text: str, candidates: list[str]) -> dict[str, float]:
         weights = (1.5, 1.0, 1.0)
     else:
         weights = (1.0, 1.0, 1.0)
-    voters = [(weights[0], ngram, None), (weights[1], _langdetect(text), _LANGDETECT_LANGS), (weights[2], _cld3(text), None)]
+    by_langdetect, by_cld3 = _langdetect(text), _cld3(text)
+    voters = [(weights[0], ngram, None), (weights[1], by_langdetect, _LANGDETECT_LANGS), (weights[2], by_cld3, None)]
+    candidates = candidates or sorted(set(by_langdetect) | set(by_cld3))
     scores = {}
     for lang in candidates:
         votes = [(w, dist.get(lang, 0.0)) for w, dist, known in voters if known is None or lang in known]
         score = sum(w * p for w, p in votes) / sum(w for w, _ in votes)
         scores[lang] = score if lang in LANGS else score * _UNSUPPORTED_PENALTY
     total = sum(scores.values())
-    if total <= 0:
-        return {DEFAULT: 1.0} if DEFAULT in candidates else {candidates[0]: 1.0}
-    return {lang: s / total for lang, s in scores.items() if s > 0}
+    return {lang: s / total for lang, s in scores.items() if s > 0} if total > 0 else {}
 
 
 def _map_code(code: str) -> str:
@@ -255,11 +259,13 @@ def _cld3(text: str) -> dict[str, float]:
 
 def _context(prior: str | None, history) -> dict[str, float]:
     """Distribution over the conversation's language: recent history first, then the prior."""
-    recent = [code for code in (normalize_tag(h) for h in history or ()) if code][-5:]
+    if isinstance(history, str):
+        history = [history]
+    recent = [code for code in map(_code, history or ()) if code][-5:]
     hist: Counter = Counter()
     for age, code in enumerate(reversed(recent)):
         hist[code] += 0.5**age
-    prior_code = normalize_tag(re.split(r"[,;]", prior)[0]) if prior else None
+    prior_code = _code(re.split(r"[,;]", prior)[0]) if prior else None
     out: Counter = Counter()
     hist_share = 0.75 if prior_code else 1.0
     total = sum(hist.values())
@@ -268,6 +274,12 @@ def _context(prior: str | None, history) -> dict[str, float]:
     if prior_code:
         out[prior_code] += 1.0 - hist_share if total else 1.0
     return dict(out)
+
+
+def _code(tag) -> str | None:
+    """An ISO 639-1 code from a language tag ("vi-VN" -> "vi"), or None for junk ("auto", None)."""
+    code = normalize_tag(tag) if isinstance(tag, str) else None
+    return code if code and len(code) == 2 and code.isalpha() else None
 
 
 def _context_weight(size: float, confidence: float, ambiguous_latin: bool) -> float:
@@ -292,11 +304,13 @@ def _mix(text_scores: dict, context: dict, alpha: float, allowed: set | None) ->
     return out
 
 
-def _from_context(context: dict, has_history: bool) -> Guess:
+def _keep_conversation(context: dict, history) -> Guess:
+    """The conversation's language, with the low confidence of a message that says nothing."""
     if not context:
         return Guess(DEFAULT, 0.1, {})
     lang = max(context, key=context.get)
-    return Guess(lang, 0.3 if has_history else 0.2, {k: round(v, 3) for k, v in context.items()})
+    confidence = 0.3 if _context(None, history) else 0.2  # history is better evidence than a prior
+    return Guess(lang, confidence, {k: round(v, 3) for k, v in context.items()})
 
 
 # --- the n-gram model and its training data ------------------------------------------------
@@ -333,8 +347,9 @@ def load_training_data(home: Path | None = None) -> TrainingData:
 
         home = get_settings().home
     home = Path(home)
-    raw = yaml.safe_load((DATA_DIR / "phrases.yaml").read_text(encoding="utf-8"))
-    phrases = {lang: [str(line) for line in lines] for lang, lines in raw.items()}
+    # BaseLoader keeps every line a string: "no", "yes" and "on" are not booleans here.
+    raw = yaml.load((DATA_DIR / "phrases.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    phrases = {lang: list(lines) for lang, lines in raw.items()}
     for lang, examples in _nlu_examples(home / "data" / "nlu").items():
         phrases.setdefault(lang, []).extend(examples)
     texts = {lang: list(lines) for lang, lines in phrases.items()}
@@ -423,7 +438,11 @@ def _phrase_key(text: str) -> str:
 
 
 class CharNgramModel:
-    """Naive Bayes over character 1-4-grams of our own text, plus a table of known whole phrases."""
+    """Naive Bayes over character 1-4-grams of our own text, plus a table of known whole phrases.
+
+    Each language is modelled once per script it is written in (Uzbek in Latin and Cyrillic,
+    Hindi in Devanagari and Latin), so that one script's text does not dilute the other's.
+    """
 
     ORDERS = (1, 2, 3, 4)
     SMOOTHING = 0.5
@@ -431,23 +450,21 @@ class CharNgramModel:
 
     def __init__(self, data: TrainingData):
         self.fingerprint = data.fingerprint()
-        self.counts: dict[str, Counter] = {}
-        for lang, texts in data.texts.items():
-            grams: Counter = Counter()
-            for text in texts:
-                grams.update(self._grams(text))
-            self.counts[lang] = grams
-        vocab = Counter(len(g) for g in set().union(*self.counts.values()))
-        self._log_denominator = {
-            lang: {n: math.log(sum(c for g, c in grams.items() if len(g) == n) + self.SMOOTHING * (vocab[n] + 1))
-                   for n in self.ORDERS}
-            for lang, grams in self.counts.items()
-        }
+        self.counts: dict[tuple[str, str], Counter] = {}  # (lang, script) -> n-gram counts
         self.word_langs: dict[str, set] = {}
         for lang, texts in data.texts.items():
             for text in texts:
+                key = (lang, _dominant_script(text))
+                self.counts.setdefault(key, Counter()).update(self._grams(text))
                 for word in _phrase_key(text).split():
                     self.word_langs.setdefault(word, set()).add(lang)
+        vocab = Counter(len(g) for g in set().union(*self.counts.values()))
+        self._log_denominator = {
+            key: {n: math.log(sum(c for g, c in grams.items() if len(g) == n) + self.SMOOTHING * (vocab[n] + 1))
+                  for n in self.ORDERS}
+            for key, grams in self.counts.items()
+        }
+        self.langs = frozenset(lang for lang, _ in self.counts)
         self.phrases: dict[str, Counter] = {}
         for lang, lines in data.phrases.items():
             for line in lines:
@@ -465,18 +482,19 @@ class CharNgramModel:
     def predict(self, text: str, langs) -> tuple[dict[str, float], bool]:
         """Posterior over the trained languages among ``langs``, and whether it was an exact phrase."""
         known = self.phrases.get(_phrase_key(text))
-        langs = [lang for lang in langs if lang in self.counts]
-        if known and any(lang in known for lang in langs):
+        if known and any(known[lang] for lang in langs):
             total = sum(known[lang] for lang in langs)
             return {lang: known[lang] / total for lang in langs if known[lang]}, True
+        script = _dominant_script(text)
+        keys = [(lang, script) for lang in langs if (lang, script) in self.counts]
         grams = self._grams(text)
-        if not grams or not langs:
+        if not grams or not keys:
             return {}, False
         mean_logp = {}
-        for lang in langs:
-            counts, denominator = self.counts[lang], self._log_denominator[lang]
+        for key in keys:
+            counts, denominator = self.counts[key], self._log_denominator[key]
             logp = sum(math.log(counts.get(g, 0) + self.SMOOTHING) - denominator[len(g)] for g in grams)
-            mean_logp[lang] = logp / len(grams)
+            mean_logp[key[0]] = logp / len(grams)
         best = max(mean_logp.values())
         weights = {lang: math.exp(self.SHARPNESS * (lp - best)) for lang, lp in mean_logp.items()}
         total = sum(weights.values())

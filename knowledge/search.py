@@ -9,14 +9,18 @@ import numpy as np
 MAX_QUERY_CHARS = 2000
 # Codes founders type: visa codes (D-8-4, E-7, D-10-2) and programme acronyms (TIPS, OASIS, KOTRA).
 CODE_RE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}-\d{1,2}(?:-\d{1,2})?)(?![\w-])")
-ACRONYM_RE = re.compile(r"(?<![\w&])([A-Z][A-Z&]{2,9})(?![\w&])")
+ACRONYM_RE = re.compile(r"(?<![\w&])([A-Z]{3,9})(?![\w&])")
 ACRONYM_STOP = {"KRW", "USD", "THE", "AND", "FOR", "FAQ", "CEO", "URL", "PDF"}
 CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
 # Weights of the fused score; tuned on the knowledge base's own example questions (kb calibrate).
 LEXICAL_WEIGHT = 0.04
 TITLE_CODE_BONUS = 0.12
 TEXT_CODE_BONUS = 0.03
-PASSAGE_OFFSET = 0.02
+# A programme's dense score is the mean of its TOP_K most similar chunks (over every language's
+# title, texts and example questions): more robust across languages than the single best chunk.
+TOP_K = 10
+# A code names a programme only if few programmes carry it in their titles ("R&D" or "ICT" do not).
+MAX_PROGRAMMES_PER_CODE = 2
 
 
 @dataclasses.dataclass
@@ -66,6 +70,11 @@ def codes_in(text: str) -> set[str]:
     return found
 
 
+def visa_codes_in(text: str) -> set[str]:
+    """Only visa-style codes ("D-8-4", "E-7"): distinctive even in body text."""
+    return {normalize_code(m) for m in CODE_RE.findall(text)}
+
+
 def lexical_terms(text: str, limit: int = 32) -> list[str]:
     """FTS5 trigram terms: words of 3+ characters; CJK runs split into overlapping trigrams."""
     terms: list[str] = []
@@ -82,11 +91,27 @@ def fts_expression(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def per_programme_max(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Max of ``scores`` over each programme's contiguous block of chunks."""
-    if scores.size == 0:
-        return scores
-    return np.maximum.reduceat(scores, starts)
+def block_layout(starts: np.ndarray, total: int) -> np.ndarray:
+    """(programmes, longest block) matrix of row numbers into the chunk matrix; -1 pads short blocks."""
+    if not len(starts):
+        return np.zeros((0, 0), dtype=np.int64)
+    ends = np.append(starts[1:], total)
+    width = int((ends - starts).max())
+    layout = np.full((len(starts), width), -1, dtype=np.int64)
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        layout[i, : b - a] = np.arange(a, b)
+    return layout
+
+
+def per_programme_topk(scores: np.ndarray, layout: np.ndarray, k: int = TOP_K) -> np.ndarray:
+    """Mean of each programme's ``k`` best chunk scores (fewer if it has fewer chunks)."""
+    if layout.size == 0:
+        return np.zeros(len(layout), dtype=np.float32)
+    filled = np.where(layout >= 0, scores[np.maximum(layout, 0)], -np.inf)
+    k = min(k, filled.shape[1])
+    top = -np.partition(-filled, k - 1, axis=1)[:, :k]
+    valid = np.isfinite(top)
+    return np.where(valid, top, 0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
 
 
 def fuse(dense: np.ndarray, lexical: np.ndarray, code: np.ndarray) -> np.ndarray:

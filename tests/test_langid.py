@@ -72,6 +72,10 @@ SENTENCES = [
     # Languages outside the supported set come out when the text is long and clear.
     ("Guten Tag, ich möchte in Korea eine Firma gründen.", "de"),
     ("Olá, gostaria de abrir uma empresa na Coreia do Sul.", "pt"),
+    ("สวัสดีครับ ผมอยากเปิดบริษัทที่เกาหลี", "th"),
+    # Script rules for neighbours of the supported languages.
+    ("سلام، چطور می‌توانم ویزای استارتاپ بگیرم؟", "fa"),
+    ("Привіт, як отримати візу?", "uk"),
 ]
 
 
@@ -145,7 +149,8 @@ def test_training_is_fast_and_cached():
     model = langid.get_model()
     assert time.perf_counter() - start < 2.0
     assert langid.get_model() is model
-    assert set(langid.LANGS) <= set(model.counts)
+    assert set(langid.LANGS) <= model.langs
+    assert ("uz", "cyrillic") in model.counts  # transliterated from the Latin text
 
 
 def test_training_data_reads_seeds_and_nlu(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app, jsonify, request
+from flask.cli import with_appcontext
 from werkzeug.exceptions import HTTPException
 
 from knowledge.config import Settings
@@ -106,6 +107,7 @@ def _http_error(exc: HTTPException):
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default=None, help="Default: WEB_HOST (127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Default: WEB_PORT (8000).")
 @click.option("--threads", type=int, default=None, help="Default: WEB_THREADS (32).")

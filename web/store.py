@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 from flask import current_app, g
+from flask.cli import with_appcontext
 
 from .migrations import migrations
 
@@ -282,6 +283,7 @@ def founder_languages(db: sqlite3.Connection, conversation_id: str, *, limit: in
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the web store (var/web.db by default).
 

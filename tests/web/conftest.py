@@ -1,71 +1,18 @@
 """Fixtures for the web app: a fresh app on a real SQLite file in tmp_path, and a fake Rasa server."""
 
-import json
 import os
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from web import create_app
+from web.testing import FakeRasa, free_port
 
 
-class FakeRasa:
-    """A Rasa REST webhook on a free local port.
-
-    ``reply(body) -> list`` builds the answer (default: echo); ``before(body)`` runs first
-    (tests use it to look at the store while Rasa "is working"); ``requests`` records bodies.
-    """
-
-    def __init__(self):
-        self.requests = []
-        self.status = 200
-        self.raw = None  # bytes to send instead of JSON
-        self.before = None
-        self.reply = lambda body: [{"recipient_id": body["sender"], "text": "echo: " + body["message"]}]
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "body": body})
-                if fake.before:
-                    fake.before(body)
-                payload = fake.raw if fake.raw is not None else json.dumps(fake.reply(body)).encode()
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def free_port() -> int:
-    """A local port with nothing listening (bound, then released)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture
+def closed_url():
+    """A local URL with nothing listening (a port bound, then released)."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +74,7 @@ def db(app):
         from web import store
 
         store.ensure_schema(app)
-    conn = sqlite3.connect(app.config["WEB_DB"])
+    conn = sqlite3.connect(app.config["WEB_DB"], check_same_thread=False)
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()

@@ -129,7 +129,7 @@
 
   // **bold**, [label](http...), bare http(s) URLs. Everything else is text.
   function renderInline(parent, text) {
-    var re = /\*\*([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"')\]]+)/g;
+    var re = /\*\*([^*\n]+?)\*\*|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|(https?:\/\/[^\s<>"')\]]+)/g;
     var last = 0, m;
     while ((m = re.exec(text)) !== null) {
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
@@ -195,6 +195,7 @@
     ".msg.founder{align-self:flex-end;align-items:flex-end}",
     ".msg.bot,.msg.staff{align-self:flex-start;align-items:flex-start}",
     ".bubble{padding:9px 13px;border-radius:14px;background:#fff;border:1px solid #dfe5ec;overflow-wrap:anywhere;unicode-bidi:plaintext}",
+    ":lang(ko) .bubble,:lang(ko) .welcome{word-break:keep-all}",
     ".founder .bubble{background:#0b5cab;color:#fff;border-color:#0b5cab;white-space:pre-wrap}",
     ".founder .bubble a{color:#fff}",
     ".staff .bubble{background:#fff8e8;border-color:#f0d199}",

@@ -1,0 +1,299 @@
+"""Custom actions for the Founder Desk bot (rasa-sdk): thin adapters over the knowledge library.
+
+Run: ``python -m rasa_sdk --actions actions --port 5055``. Answers are composed in
+``actions/compose.py``, typed answers parsed in ``actions/parsing.py``, strings translated in
+``actions/i18n.yml``. Nothing is opened at import time: the knowledge base is opened on first use
+(``FOUNDERDESK_*`` settings, like every other process).
+"""
+from __future__ import annotations
+
+import abc
+import functools
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import compose, parsing
+from actions.i18n import conversation_language, t
+from knowledge import KnowledgeBase, KnowledgeError
+from knowledge.errors import InvalidQuery, NotFound
+from knowledge.languages import NATIVE_NAMES, SUPPORTED
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = ("founder_status", "company_stage", "company_age", "sector", "in_jeonbuk")
+
+
+@functools.lru_cache(maxsize=1)
+def get_kb() -> KnowledgeBase:
+    """The knowledge base, opened on first use (tests replace this function)."""
+    return KnowledgeBase.open()
+
+
+def detect_language(text: Text) -> Optional[Text]:
+    """Language of ``text`` by knowledge.langid, for conversations without a language slot."""
+    try:
+        from knowledge.langid import detect
+
+        return detect(text).lang
+    except Exception:  # language detection must never break a reply
+        logger.exception("language detection failed")
+        return None
+
+
+def reply_language(tracker: Tracker) -> Text:
+    """The language to answer in: the ``language`` slot (set from the web app's metadata),
+    else the detected language of the latest message, else English."""
+    slot = tracker.get_slot("language")
+    if slot:
+        return conversation_language(slot)
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text and not text.startswith("/"):
+        return conversation_language(detect_language(text))
+    return conversation_language(None)
+
+
+def send(dispatcher: CollectingDispatcher, reply: compose.Reply) -> None:
+    """Send a reply's text (with buttons), then its custom message (see the Rasa <-> web contract)."""
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    dispatcher.utter_message(json_message=reply.custom)
+
+
+class ActionAnswerQuestion(Action):
+    """Answer a founder's question from the knowledge base, or offer a person when it cannot."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        message = tracker.latest_message or {}
+        text = (message.get("text") or "").strip()
+        programme_id = parsing.entity_value(message.get("entities"), "programme_id")
+        lang = reply_language(tracker)
+        try:
+            kb = get_kb()
+            if programme_id:
+                return self._answer(dispatcher, tracker, kb.get(programme_id), lang, related=())
+            result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
+            if result.answerable and result.hits:
+                best = result.hits[0]
+                related = compose.related_hits(result.hits, best.id)
+                return self._answer(dispatcher, tracker, kb.get(best.id), lang, related)
+            return self._unanswered(dispatcher, tracker, lang, compose.suggestions(result))
+        except (NotFound, InvalidQuery):
+            return self._unanswered(dispatcher, tracker, lang, ())
+        except KnowledgeError:
+            logger.exception("knowledge base unavailable")
+            send(dispatcher, compose.kb_unavailable(lang))
+            return [SlotSet("handoff_offered", True)]
+
+    @staticmethod
+    def _answer(dispatcher, tracker, programme, lang, related) -> List[EventType]:
+        send(dispatcher, compose.programme_answer(programme, lang, related))
+        events: List[EventType] = [SlotSet("unanswered_count", 0)]
+        if tracker.get_slot("handoff_offered"):
+            events.append(SlotSet("handoff_offered", False))
+        return events
+
+    @staticmethod
+    def _unanswered(dispatcher, tracker, lang, maybe) -> List[EventType]:
+        count = int(tracker.get_slot("unanswered_count") or 0) + 1
+        send(dispatcher, compose.unanswerable(lang, count, maybe))
+        return [SlotSet("unanswered_count", count), SlotSet("handoff_offered", True)]
+
+
+class ActionHandoff(Action):
+    """Record that the founder wants a person and tell them, in their language."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        lang = reply_language(tracker)
+        already = bool(tracker.get_slot("handoff_requested"))
+        reason = "offered" if tracker.get_slot("handoff_offered") else "requested"
+        dispatcher.utter_message(text=t("handoff.already" if already else "handoff.done", lang))
+        dispatcher.utter_message(json_message=compose.custom_payload(lang, handoff=True, reason=reason))
+        return [SlotSet("handoff_requested", True), SlotSet("handoff_offered", False),
+                SlotSet("unanswered_count", 0)]
+
+
+class ActionFindEligible(Action):
+    """List the programmes that fit the answers of the eligibility form, and the near misses."""
+
+    def name(self) -> Text:
+        return "action_find_eligible"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        from knowledge.eligibility import Profile
+
+        lang = reply_language(tracker)
+        age = tracker.get_slot("company_age")
+        profile = Profile(
+            founder_status=tracker.get_slot("founder_status"),
+            stage=tracker.get_slot("company_stage"),
+            company_age=float(age) if isinstance(age, (int, float)) else None,
+            sector=tracker.get_slot("sector"),
+            in_jeonbuk=tracker.get_slot("in_jeonbuk") if isinstance(tracker.get_slot("in_jeonbuk"), bool) else None,
+        )
+        try:
+            kb = get_kb()
+            matches = kb.eligible(profile)
+            programmes = {pid: kb.get(pid) for pid in compose.ids_to_show(matches)}
+            send(dispatcher, compose.eligibility_reply(matches, programmes, lang))
+        except KnowledgeError:
+            logger.exception("knowledge base unavailable")
+            send(dispatcher, compose.kb_unavailable(lang))
+        # Forget the answers so that asking again starts the questions afresh.
+        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionChangeLanguage(Action):
+    """Switch the conversation language to the one the founder named, or ask which one."""
+
+    def name(self) -> Text:
+        return "action_change_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        message = tracker.latest_message or {}
+        current = reply_language(tracker)
+        wanted = parsing.entity_value(message.get("entities"), "requested_language")
+        if not wanted and not (message.get("text") or "").startswith("/"):
+            wanted = parsing.requested_language(message.get("text"), current)
+        if wanted in SUPPORTED:
+            dispatcher.utter_message(text=t("language.changed", wanted))
+            dispatcher.utter_message(json_message=compose.custom_payload(wanted, language_locked=True))
+            return [SlotSet("language", wanted)]
+        buttons = [{"title": NATIVE_NAMES[code],
+                    "payload": "/change_language" + json.dumps({"requested_language": code})}
+                   for code in SUPPORTED]
+        dispatcher.utter_message(text=t("language.which", current), buttons=buttons)
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """When the dialogue policy is unsure: say so in the founder's language and offer a person."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        lang = reply_language(tracker)
+        dispatcher.utter_message(text=t("fallback.default", lang),
+                                 buttons=[{"title": t("button.person", lang), "payload": "/request_human"}])
+        return [UserUtteranceReverted()]
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    """Turn buttons or free text in any language into the eligibility slots' canonical values."""
+
+    def name(self) -> Text:
+        return "validate_eligibility_form"
+
+    @staticmethod
+    def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, slot: Text) -> Dict[Text, Any]:
+        dispatcher.utter_message(text=t("form.invalid", reply_language(tracker)))
+        return {slot: None}
+
+    def validate_founder_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        status = parsing.parse_founder_status(value)
+        return {"founder_status": status} if status else self._invalid(dispatcher, tracker, "founder_status")
+
+    def validate_company_stage(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        stage, years = parsing.parse_company_stage(value)
+        if stage is None:
+            return self._invalid(dispatcher, tracker, "company_stage")
+        # A number ("2 years") answers the age question too; "not founded yet" makes it 0.
+        return {"company_stage": stage, **({"company_age": years} if years is not None else {})}
+
+    def validate_company_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        years = float(value) if isinstance(value, (int, float)) else parsing.parse_years(value)
+        if years is None:
+            return self._invalid(dispatcher, tracker, "company_age")
+        stage = "pre_founding" if tracker.get_slot("company_stage") == "pre_founding" else parsing.stage_for_age(years)
+        return {"company_age": years, "company_stage": stage}
+
+    def validate_sector(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        sector = parsing.parse_sector(value)
+        return {"sector": sector} if sector else self._invalid(dispatcher, tracker, "sector")
+
+    def validate_in_jeonbuk(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[Text, Any]:
+        answer = value if isinstance(value, bool) else parsing.parse_in_jeonbuk(value)
+        return {"in_jeonbuk": answer} if answer is not None else self._invalid(dispatcher, tracker, "in_jeonbuk")
+
+
+class AskSlotAction(Action, abc.ABC):
+    """Base of the ``action_ask_<slot>`` actions: the form's question with option buttons."""
+
+    options: tuple = ()
+
+    @property
+    @abc.abstractmethod
+    def slot(self) -> Text:
+        """The form slot this action asks for."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def buttons(self, tracker: Tracker, lang: Text) -> List[dict]:
+        return [{"title": t(f"option.{self.slot}.{code}", lang), "payload": code} for code in self.options]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        lang = reply_language(tracker)
+        dispatcher.utter_message(text=t(f"ask.{self.slot}", lang), buttons=self.buttons(tracker, lang))
+        return []
+
+
+class ActionAskFounderStatus(AskSlotAction):
+    """Ask the founder's residence or visa status."""
+
+    slot = "founder_status"
+    options = parsing.FOUNDER_STATUSES
+
+
+class ActionAskCompanyStage(AskSlotAction):
+    """Ask whether the company exists and roughly how old it is."""
+
+    slot = "company_stage"
+    options = parsing.STAGES
+
+
+class ActionAskCompanyAge(AskSlotAction):
+    """Ask the company's age in years, with buttons within the stage already given."""
+
+    slot = "company_age"
+    YEARS_BY_STAGE = {"early": ("0", "1", "2"), "growth": ("3", "4", "5", "6", "7"), "mature": ("8", "10", "15")}
+
+    def buttons(self, tracker: Tracker, lang: Text) -> List[dict]:
+        years = self.YEARS_BY_STAGE.get(tracker.get_slot("company_stage"), ("0", "1", "2", "3", "5", "7", "10"))
+        return [{"title": t("option.company_age.under_one", lang) if y == "0" else y, "payload": y} for y in years]
+
+
+class ActionAskSector(AskSlotAction):
+    """Ask the startup's sector."""
+
+    slot = "sector"
+    options = parsing.SECTORS
+
+
+class ActionAskInJeonbuk(AskSlotAction):
+    """Ask whether the company is (or will be) in Jeonbuk."""
+
+    slot = "in_jeonbuk"
+    options = ("yes", "planning", "no")

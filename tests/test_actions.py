@@ -1,0 +1,409 @@
+"""Custom actions: call ``run()`` with trackers and a CollectingDispatcher, against a small fake KB.
+
+One test at the end runs the answer action against a real knowledge base (temporary SQLite,
+deterministic fake encoder, the bundled seed programmes).
+"""
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions, compose
+from actions.i18n import t
+from knowledge.eligibility import Match
+from knowledge.errors import DatabaseMissing, NotFound
+from knowledge.programme import Programme
+from knowledge.records import normalize_record
+from knowledge.search import Hit, SearchResult
+
+DATA = Path(__file__).parent / "data"
+DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "bot" / "domain.yml").read_text(encoding="utf-8"))
+TODAY = dt.date.today()
+
+
+def programme(pid, title, *, lang_texts=None, window="rolling", url="https://example.org", **extra):
+    texts = lang_texts or {"en": {"title": title, "summary": f"{title} summary", "body": f"About {title}."}}
+    raw = {"id": pid, "category": "visa", "status": "published", "agency": "Agency of " + title,
+           "official_url": url, "last_verified": "2026-11-20", "window": window, "text": texts, **extra}
+    return Programme(normalize_record(raw))
+
+
+VISA = programme("visa-d8-4", "Startup visa (D-8-4)", lang_texts={
+    "en": {"title": "Startup visa (D-8-4)", "summary": "Visa for tech founders.", "body": "Earn 80 OASIS points."},
+    "vi": {"title": "Visa khởi nghiệp (D-8-4)", "summary": "Visa cho nhà sáng lập.", "body": "Cần 80 điểm OASIS."},
+})
+TIPS = programme("tips", "TIPS", window={"opens": (TODAY - dt.timedelta(days=10)).isoformat(),
+                                        "closes": (TODAY + dt.timedelta(days=5)).isoformat()})
+OASIS = programme("oasis", "OASIS", url=None)
+
+
+class FakeKB:
+    """The part of knowledge.KnowledgeBase the actions use, with canned answers."""
+
+    def __init__(self, programmes=(VISA, TIPS, OASIS), result=None, matches=()):
+        self.programmes = {p.record["id"]: p for p in programmes}
+        self.result = result
+        self.matches = list(matches)
+        self.searches, self.profiles = [], []
+
+    def search(self, text, lang=None, k=5):
+        self.searches.append((text, lang, k))
+        return self.result
+
+    def get(self, pid):
+        try:
+            return self.programmes[pid]
+        except KeyError:
+            raise NotFound(pid) from None
+
+    def eligible(self, profile):
+        self.profiles.append(profile)
+        return self.matches
+
+
+def hit(pid, title, score=0.9):
+    return Hit(id=pid, score=score, title=title, dense=score)
+
+
+ANSWERABLE = SearchResult(query="q", lang="vi", lang_confidence=1.0, answerable=True, threshold=0.8,
+                          hits=[hit("visa-d8-4", "Visa khởi nghiệp (D-8-4)"), hit("oasis", "OASIS", 0.85),
+                                hit("tips", "TIPS", 0.8)])
+UNANSWERABLE = SearchResult(query="q", lang="vi", lang_confidence=1.0, answerable=False, threshold=0.8,
+                            hits=[hit("tips", "TIPS", 0.78), hit("oasis", "OASIS", 0.5)])
+
+
+@pytest.fixture
+def dispatcher():
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def tracker_data():
+    """The recorded tracker of a Vietnamese founder asking about the startup visa."""
+    return json.loads((DATA / "tracker_question.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def make_tracker(tracker_data):
+    def make(text=None, slots=None, entities=None, intent=None, extra_events=(), active_loop=None):
+        data = copy.deepcopy(tracker_data)
+        data["slots"].update(slots or {})
+        message = data["latest_message"]
+        if text is not None:
+            message["text"] = text
+            data["events"][-1]["text"] = text
+        if entities is not None:
+            message["entities"] = entities
+        if intent is not None:
+            message["intent"] = {"name": intent, "confidence": 1.0}
+        data["events"].extend(extra_events)
+        if active_loop:
+            data["active_loop"] = {"name": active_loop}
+        return Tracker.from_dict(data)
+    return make
+
+
+@pytest.fixture
+def use_kb(monkeypatch):
+    def install(kb):
+        monkeypatch.setattr(actions, "get_kb", lambda: kb)
+        return kb
+    return install
+
+
+def texts(dispatcher):
+    return [m["text"] for m in dispatcher.messages if m.get("text")]
+
+
+def customs(dispatcher):
+    return [m["custom"] for m in dispatcher.messages if m.get("custom")]
+
+
+# ------------------------------------------------------------------ action_answer_question
+
+@pytest.mark.asyncio
+async def test_answer_in_the_founders_language_with_sources(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    events = await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(), {})
+
+    assert kb.searches == [("Làm sao để xin visa khởi nghiệp?", "vi", 3)]
+    assert events == [SlotSet("unanswered_count", 0)]
+    answer, custom = dispatcher.messages
+    assert answer["text"].startswith("**Visa khởi nghiệp (D-8-4)**")
+    assert "Cần 80 điểm OASIS." in answer["text"]
+    assert t("answer.agency", "vi", agency="Agency of Startup visa (D-8-4)") in answer["text"]
+    assert t("answer.link", "vi", url="https://example.org") in answer["text"]
+    assert t("answer.verified", "vi", date="2026-11-20") in answer["text"]
+    assert t("window.rolling", "vi") in answer["text"]
+    assert [b["payload"] for b in answer["buttons"]] == ['/ask_programme{"programme_id":"oasis"}',
+                                                         '/ask_programme{"programme_id":"tips"}']
+    assert custom["custom"] == {"sources": [{"id": "visa-d8-4", "title": "Visa khởi nghiệp (D-8-4)",
+                                             "url": "https://example.org"}],
+                                "language": "vi", "handoff": False}
+
+
+@pytest.mark.asyncio
+async def test_answer_falls_back_to_english_and_says_so(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=SearchResult("q", "vi", 1.0, True, [hit("tips", "TIPS")], 0.8)))
+    await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(), {})
+    text = texts(dispatcher)[0]
+    assert text.startswith(t("answer.in_english", "vi"))
+    assert t("window.closes_in", "vi", days=5, date=(TODAY + dt.timedelta(days=5)).isoformat()) in text
+
+
+@pytest.mark.asyncio
+async def test_button_payload_asks_about_one_programme_without_searching(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB())
+    tracker = make_tracker(text='/ask_programme{"programme_id":"oasis"}',
+                           entities=[{"entity": "programme_id", "value": "oasis"}])
+    await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert kb.searches == []
+    assert texts(dispatcher)[0].startswith(t("answer.in_english", "vi") + "\n\n**OASIS**")
+    assert t("answer.no_link", "vi") in texts(dispatcher)[0]
+
+
+@pytest.mark.asyncio
+async def test_unanswerable_question_offers_a_person_and_counts(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=UNANSWERABLE))
+    events = await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(), {})
+
+    assert events == [SlotSet("unanswered_count", 1), SlotSet("handoff_offered", True)]
+    message, custom = dispatcher.messages
+    assert message["text"].startswith(t("unanswerable.first", "vi"))
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/ask_programme{"programme_id":"tips"}', "/request_human", "/deny"]
+    assert custom["custom"] == {"sources": [], "language": "vi", "handoff": False}
+
+
+@pytest.mark.asyncio
+async def test_second_unanswerable_question_says_so(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=UNANSWERABLE))
+    tracker = make_tracker(slots={"unanswered_count": 1, "handoff_offered": True})
+    events = await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert events == [SlotSet("unanswered_count", 2), SlotSet("handoff_offered", True)]
+    assert texts(dispatcher)[0].startswith(t("unanswerable.again", "vi"))
+
+
+@pytest.mark.asyncio
+async def test_answer_clears_a_pending_offer(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=ANSWERABLE))
+    tracker = make_tracker(slots={"unanswered_count": 1, "handoff_offered": True})
+    events = await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert events == [SlotSet("unanswered_count", 0), SlotSet("handoff_offered", False)]
+
+
+@pytest.mark.asyncio
+async def test_unknown_programme_id_is_treated_as_unanswerable(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB())
+    tracker = make_tracker(text="/ask_programme", entities=[{"entity": "programme_id", "value": "nope"}])
+    events = await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert events == [SlotSet("unanswered_count", 1), SlotSet("handoff_offered", True)]
+
+
+@pytest.mark.asyncio
+async def test_missing_knowledge_base_never_raises_to_the_founder(dispatcher, make_tracker, monkeypatch):
+    def missing():
+        raise DatabaseMissing("no kb")
+    monkeypatch.setattr(actions, "get_kb", missing)
+    events = await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(), {})
+    assert texts(dispatcher) == [t("error.kb_unavailable", "vi")]
+    assert events == [SlotSet("handoff_offered", True)]
+
+
+@pytest.mark.asyncio
+async def test_language_is_detected_when_the_slot_is_empty(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=UNANSWERABLE))
+    tracker = make_tracker(text="창업 비자는 어떻게 받나요?", slots={"language": None})
+    await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert kb.searches[0][1] == "ko"
+    assert texts(dispatcher)[0].startswith(t("unanswerable.first", "ko"))
+
+
+# ------------------------------------------------------------------ window wording
+
+@pytest.mark.parametrize("state, key, values", [
+    ({"state": "rolling"}, "window.rolling", {}),
+    ({"state": "periodic"}, "window.periodic", {}),
+    ({"state": "upcoming", "days": 3, "opens": "2026-12-01"}, "window.opens_in", {"days": 3, "date": "2026-12-01"}),
+    ({"state": "open", "days": None, "closes": None}, "window.open", {}),
+    ({"state": "open", "days": 0, "closes": "2026-11-26"}, "window.closes_today", {"date": "2026-11-26"}),
+    ({"state": "open", "days": 1, "closes": "2026-11-27"}, "window.closes_tomorrow", {"date": "2026-11-27"}),
+    ({"state": "open", "days": 5, "closes": "2026-12-01"}, "window.closes_in", {"days": 5, "date": "2026-12-01"}),
+    ({"state": "closed", "days": 4, "closes": "2026-11-22"}, "window.closed", {"date": "2026-11-22"}),
+])
+def test_window_line(state, key, values):
+    assert compose.window_line(state, "ja") == t(key, "ja", **values)
+
+
+# ------------------------------------------------------------------ action_handoff
+
+@pytest.mark.asyncio
+async def test_handoff_records_the_request_and_tells_the_founder(dispatcher, make_tracker):
+    tracker = make_tracker(text="tôi muốn nói chuyện với nhân viên", intent="request_human")
+    events = await actions.ActionHandoff().run(dispatcher, tracker, {})
+    assert events == [SlotSet("handoff_requested", True), SlotSet("handoff_offered", False),
+                      SlotSet("unanswered_count", 0)]
+    assert texts(dispatcher) == [t("handoff.done", "vi")]
+    assert customs(dispatcher) == [{"sources": [], "language": "vi", "handoff": True, "reason": "requested"}]
+
+
+@pytest.mark.asyncio
+async def test_second_handoff_says_the_team_already_has_it(dispatcher, make_tracker):
+    tracker = make_tracker(slots={"handoff_requested": True, "handoff_offered": True}, intent="affirm")
+    await actions.ActionHandoff().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [t("handoff.already", "vi")]
+    assert customs(dispatcher)[0]["reason"] == "offered"
+
+
+# ------------------------------------------------------------------ eligibility
+
+@pytest.mark.asyncio
+async def test_find_eligible_lists_matches_and_near_misses(dispatcher, make_tracker, use_kb):
+    matches = [Match("tips", ["stage", "company_age"], []), Match("oasis", [], []),
+               Match("visa-d8-4", ["founder_status"], ["stage"])]
+    kb = use_kb(FakeKB(matches=matches))
+    tracker = make_tracker(slots={"founder_status": "student", "company_stage": "early", "company_age": 2.0,
+                                  "sector": "ai", "in_jeonbuk": True, "language": "ko"})
+    events = await actions.ActionFindEligible().run(dispatcher, tracker, {})
+
+    profile = kb.profiles[0]
+    assert (profile.founder_status, profile.stage, profile.company_age, profile.sector, profile.in_jeonbuk) == \
+        ("student", "early", 2.0, "ai", True)
+    text = texts(dispatcher)[0]
+    assert text.startswith(t("eligible.intro", "ko"))
+    assert "**TIPS** (" + t("eligible.matched", "ko", reasons="기업 단계, 업력") + ") https://example.org" in text
+    assert t("eligible.near", "ko") in text
+    assert t("eligible.missed", "ko", criteria=t("criterion.stage", "ko")) in text
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][0] == '/ask_programme{"programme_id":"tips"}'
+    assert [s["id"] for s in customs(dispatcher)[0]["sources"]] == ["tips", "oasis", "visa-d8-4"]
+    assert events == [SlotSet(slot, None) for slot in actions.FORM_SLOTS]
+
+
+@pytest.mark.asyncio
+async def test_find_eligible_without_matches_offers_a_person(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(matches=[]))
+    await actions.ActionFindEligible().run(dispatcher, make_tracker(), {})
+    assert texts(dispatcher)[0] == t("eligible.none", "vi")
+    assert dispatcher.messages[0]["buttons"] == [{"title": t("button.person", "vi"), "payload": "/request_human"}]
+
+
+def slot_event(name, value):
+    return {"event": "slot", "name": name, "value": value}
+
+
+@pytest.mark.asyncio
+async def test_form_validation_turns_free_text_into_stage_and_age(dispatcher, make_tracker):
+    tracker = make_tracker(text="khoảng 2 năm", slots={"requested_slot": "company_stage", "company_stage": "khoảng 2 năm"},
+                           extra_events=[slot_event("company_stage", "khoảng 2 năm")], active_loop="eligibility_form")
+    events = await actions.ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("company_stage", "early") in events
+    assert SlotSet("company_age", 2.0) in events
+    assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_form_validation_rejects_what_it_cannot_read(dispatcher, make_tracker):
+    tracker = make_tracker(text="banana", slots={"requested_slot": "sector", "sector": "banana"},
+                           extra_events=[slot_event("sector", "banana")], active_loop="eligibility_form")
+    events = await actions.ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("sector", None) in events
+    assert texts(dispatcher) == [t("form.invalid", "vi")]
+
+
+@pytest.mark.asyncio
+async def test_ask_company_age_offers_years_within_the_stage(dispatcher, make_tracker):
+    tracker = make_tracker(slots={"company_stage": "growth"})
+    await actions.ActionAskCompanyAge().run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["text"] == t("ask.company_age", "vi")
+    assert [b["payload"] for b in message["buttons"]] == ["3", "4", "5", "6", "7"]
+
+
+@pytest.mark.asyncio
+async def test_ask_founder_status_buttons_send_canonical_codes(dispatcher, make_tracker):
+    await actions.ActionAskFounderStatus().run(dispatcher, make_tracker(slots={"language": "ar"}), {})
+    message = dispatcher.messages[0]
+    assert message["text"] == t("ask.founder_status", "ar")
+    assert [b["payload"] for b in message["buttons"]][:2] == ["overseas", "student"]
+    assert message["buttons"][1]["title"] == t("option.founder_status.student", "ar")
+
+
+# ------------------------------------------------------------------ language and fallback
+
+@pytest.mark.asyncio
+async def test_change_language_from_free_text(dispatcher, make_tracker):
+    tracker = make_tracker(text="Please answer in Korean", slots={"language": "en"}, intent="change_language")
+    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
+    assert events == [SlotSet("language", "ko")]
+    assert texts(dispatcher) == [t("language.changed", "ko")]
+    assert customs(dispatcher) == [{"sources": [], "language": "ko", "handoff": False, "language_locked": True}]
+
+
+@pytest.mark.asyncio
+async def test_change_language_from_a_button(dispatcher, make_tracker):
+    tracker = make_tracker(text='/change_language{"requested_language":"mn"}', intent="change_language",
+                           entities=[{"entity": "requested_language", "value": "mn"}])
+    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
+    assert events == [SlotSet("language", "mn")]
+
+
+@pytest.mark.asyncio
+async def test_change_language_asks_which_when_none_is_named(dispatcher, make_tracker):
+    tracker = make_tracker(text="đổi ngôn ngữ", intent="change_language")
+    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
+    assert events == []
+    message = dispatcher.messages[0]
+    assert message["text"] == t("language.which", "vi")
+    assert len(message["buttons"]) == 12
+    assert message["buttons"][4]["payload"] == '/change_language{"requested_language": "vi"}'
+
+
+@pytest.mark.asyncio
+async def test_default_fallback_reverts_and_offers_a_person(dispatcher, make_tracker):
+    events = await actions.ActionDefaultFallback().run(dispatcher, make_tracker(), {})
+    assert events == [UserUtteranceReverted()]
+    assert texts(dispatcher) == [t("fallback.default", "vi")]
+
+
+def test_action_names_match_the_domain():
+    names = {cls().name() for cls in (actions.ActionAnswerQuestion, actions.ActionHandoff, actions.ActionFindEligible,
+                                      actions.ActionChangeLanguage, actions.ActionDefaultFallback,
+                                      actions.ValidateEligibilityForm, actions.ActionAskFounderStatus,
+                                      actions.ActionAskCompanyStage, actions.ActionAskCompanyAge,
+                                      actions.ActionAskSector, actions.ActionAskInJeonbuk)}
+    assert names == set(DOMAIN["actions"])
+
+
+# ------------------------------------------------------------------ real knowledge base
+
+@pytest.fixture
+def seeded_kb(tmp_path):
+    from knowledge import KnowledgeBase, get_settings
+    from knowledge.encoders import FakeEncoder
+    from knowledge.records import read_records
+
+    settings = get_settings(kb_path=tmp_path / "kb.db", encoder="fake")
+    kb = KnowledgeBase.open(settings, create=True, encoder=FakeEncoder())
+    seed = Path(__file__).parent.parent / "knowledge" / "seed" / "programs"
+    kb.import_records([r for path in sorted(seed.glob("*.yaml")) for r in read_records(path)])
+    yield kb
+    kb.close()
+
+
+@pytest.mark.asyncio
+async def test_answer_and_eligibility_against_a_real_knowledge_base(dispatcher, make_tracker, use_kb, seeded_kb):
+    use_kb(seeded_kb)
+    await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(text="TIPS"), {})
+    custom = customs(dispatcher)[-1]
+    assert set(custom) == {"sources", "language", "handoff"} and custom["language"] == "vi"
+
+    tracker = make_tracker(slots={"founder_status": "student", "company_stage": "pre_founding", "company_age": 0.0,
+                                  "sector": "ai", "in_jeonbuk": True})
+    await actions.ActionFindEligible().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[-1].startswith(t("eligible.intro", "vi"))

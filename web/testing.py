@@ -1,0 +1,138 @@
+"""Helpers for tests and local trials: a fake Rasa REST webhook and the web app in a subprocess.
+
+Example (widget without Rasa): ``python -m web.testing --port 5005`` answers every message
+with an echo in the conversation's language, then ``flask --app web serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def echo_reply(body: dict) -> list[dict]:
+    lang = (body.get("metadata") or {}).get("language", "en")
+    return [{"recipient_id": body["sender"], "text": f"[{lang}] echo: {body['message']}"}]
+
+
+class FakeRasa:
+    """A Rasa REST webhook on a local port (0 = any free one), served from a thread.
+
+    ``reply(body) -> list`` builds the answer (default: echo); ``before(body)`` runs first;
+    ``status`` / ``raw`` replace the HTTP status / body; ``requests`` records what came in.
+    """
+
+    def __init__(self, port: int = 0, reply=echo_reply):
+        self.requests: list[dict] = []
+        self.status = 200
+        self.raw: bytes | None = None
+        self.before = None
+        self.reply = reply
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                fake.requests.append({"path": self.path, "body": body})
+                if fake.before:
+                    fake.before(body)
+                payload = fake.raw if fake.raw is not None else json.dumps(fake.reply(body)).encode()
+                self.send_response(fake.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> "FakeRasa":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebServer:
+    """``flask --app web serve`` (waitress) in a subprocess on a free port; ``stop()`` ends it."""
+
+    def __init__(self, env: dict, port: int | None = None, threads: int = 32, log_path: Path | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("FOUNDERDESK_")}
+        full_env.update(env)
+        full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), full_env.get("PYTHONPATH")]))
+        self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "web", "serve", "--port", str(self.port), "--threads", str(threads)],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 20) -> "WebServer":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"web server exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/widget.js", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError(f"web server not ready on {self.url}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self._log is not subprocess.DEVNULL:
+            self._log.close()
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Fake Rasa REST webhook that echoes every message.")
+    parser.add_argument("--port", type=int, default=5005)
+    args = parser.parse_args(argv)
+    fake = FakeRasa(port=args.port)
+    print(f"fake Rasa on {fake.url}/webhooks/rest/webhook (Ctrl-C to stop)")
+    try:
+        fake.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
