@@ -10,3 +10,17 @@ def isolated_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The real action server, Rasa server and web app on free ports (web.testing.Stack)."""
+    from web.testing import Stack
+    try:
+        s = Stack(tmp_path_factory.mktemp("stack"))
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield s.start()
+    finally:
+        s.stop()

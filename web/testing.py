@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -136,3 +137,105 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------- the real stack (e2e tests, benchmarks)
+
+ROOT = REPO_ROOT
+MODEL = ROOT / "models" / "founder-desk.tar.gz"
+BUILT_KB = ROOT / "var" / "knowledge.db"
+
+
+def wait_http(url, timeout, process, name):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{name} not ready at {url}")
+
+
+class Stack:
+    """Start and stop the three processes; ``chat()`` talks to the web app like the widget does."""
+
+    def __init__(self, workdir: Path):
+        if not MODEL.exists() or not BUILT_KB.exists():
+            raise FileNotFoundError("needs `make train` and `make kb` first")
+        self.workdir = workdir
+        kb_path = workdir / "knowledge.db"
+        with sqlite3.connect(BUILT_KB) as src, sqlite3.connect(kb_path) as dst:
+            src.backup(dst)
+        self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FOUNDERDESK_")}
+        self.env.update({
+            "FOUNDERDESK_KB_PATH": str(kb_path), "FOUNDERDESK_WEB_DB": str(workdir / "web.db"),
+            "FOUNDERDESK_ACTIONS_PORT": str(self.ports["actions"]),
+            "FOUNDERDESK_RASA_PORT": str(self.ports["rasa"]),
+            "FOUNDERDESK_RASA_URL": f"http://127.0.0.1:{self.ports['rasa']}",
+            "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
+        })
+        self.logs = []
+        self.processes = {}
+
+    def _spawn(self, name, cmd):
+        log = open(self.workdir / f"{name}.log", "wb")
+        self.logs.append(log)
+        self.processes[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return self.processes[name]
+
+    def start_actions(self):
+        p = self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                                    "--port", str(self.ports["actions"])])
+        wait_http(f"http://127.0.0.1:{self.ports['actions']}/health", 120, p, "action server")
+
+    def start_rasa(self):
+        p = self._spawn("rasa", [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api",
+                                 "--port", str(self.ports["rasa"]), "--model", str(MODEL),
+                                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"])
+        wait_http(f"http://127.0.0.1:{self.ports['rasa']}/status", 300, p, "rasa")
+
+    def start_web(self):
+        self.web = WebServer({k: v for k, v in self.env.items() if k.startswith("FOUNDERDESK_")},
+                             port=self.ports["web"], log_path=self.workdir / "web.log").wait_ready(60)
+        self.url = self.web.url
+
+    def start(self):
+        self.start_actions()
+        self.start_rasa()
+        self.start_web()
+        return self
+
+    def stop_process(self, name):
+        p = self.processes.pop(name, None)
+        if p:
+            p.terminate()
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    def stop(self):
+        if getattr(self, "web", None):
+            self.web.stop()
+        for name in list(self.processes):
+            self.stop_process(name)
+        for log in self.logs:
+            log.close()
+
+    def chat(self, text, conversation=None, language=None, timeout=60):
+        body = {"text": text}
+        if conversation:
+            body.update(conversation_id=conversation["conversation_id"], token=conversation["token"])
+        if language:
+            body["language"] = language
+        req = urllib.request.Request(self.url + "/api/chat", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read())
+
+

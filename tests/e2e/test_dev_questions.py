@@ -1,0 +1,81 @@
+"""Every line of the shared dev questions through the real stack: the right kind of reply, in its language."""
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.jsonl"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def reply_kind(response: dict) -> str:
+    """answer (cites a programme), handoff, unknown (honest: offers a person) or chat (greeting etc.)."""
+    replies = response["replies"]
+    if any(r.get("sources") for r in replies):
+        return "answer"
+    if response["handoff"]:
+        return "handoff"
+    if any(b.get("payload") == "/request_human" for r in replies for b in r.get("buttons") or []):
+        return "unknown"
+    return "chat"
+
+
+@pytest.fixture(scope="module")
+def results(stack):
+    if not DEV.exists():
+        pytest.fail(f"{DEV} is missing (shared/ must sit beside the repo)")
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for row in rows:
+        response = stack.chat(row["q"])  # a new conversation per line, no browser language
+        sources = [s["id"] for r in response["replies"] for s in r.get("sources") or []]
+        out.append({**row, "kind_got": reply_kind(response), "sources": sources,
+                    "language": response["language"], "texts": [r["text"] for r in response["replies"]]})
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "e2e_dev_questions.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
+    return out
+
+
+def test_greetings_are_greeted(results):
+    for r in (r for r in results if r["kind"] == "greet"):
+        assert r["kind_got"] == "chat" and r["texts"], r
+
+
+def test_requests_for_a_person_start_a_handoff(results):
+    for r in (r for r in results if r["kind"] == "handoff"):
+        assert r["kind_got"] == "handoff", r
+
+
+def test_out_of_scope_never_cites_a_programme(results):
+    for r in (r for r in results if r["kind"] == "oos"):
+        assert r["kind_got"] in ("unknown", "chat"), r
+
+
+def test_knowledge_questions_get_an_answer_or_an_honest_offer(results):
+    kb = [r for r in results if r["kind"] == "kb"]
+    for r in kb:
+        assert r["kind_got"] in ("answer", "unknown"), r
+    right = sum(1 for r in kb if r["kind_got"] == "answer" and set(r["sources"]) & set(r["expect"]))
+    wrong = sum(1 for r in kb if r["kind_got"] == "answer" and not set(r["sources"]) & set(r["expect"]))
+    # figures for the README; retrieval P@1 is about 0.8 on this set, so some answers cite a neighbour
+    print(f"\nkb lines: {len(kb)}, answered with an expected source: {right}, other source: {wrong}")
+    assert right / len(kb) >= 0.6
+
+
+def test_replies_are_in_the_question_language(results):
+    checked = [r for r in results if len(r["q"]) >= 12]
+    wrong = [(r["q"], r["lang"], r["language"]) for r in checked if r["language"] != r["lang"]]
+    assert not wrong
+
+
+def test_conversation_continues_and_history_is_stored(stack):
+    first = stack.chat("Xin chào")
+    second = stack.chat("Tôi cần vay vốn ngân hàng mà không có tài sản thế chấp", conversation=first)
+    assert second["conversation_id"] == first["conversation_id"] and second["language"] == "vi"
+    import urllib.request
+    req = urllib.request.Request(f"{stack.url}/api/chat/{first['conversation_id']}/messages?after=0",
+                                 headers={"X-Conversation-Token": first["token"]})
+    messages = json.loads(urllib.request.urlopen(req, timeout=10).read())["messages"]
+    roles = [m["role"] for m in messages]
+    assert roles[0] == "founder" and roles.count("founder") == 2 and "bot" in roles
