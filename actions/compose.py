@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from typing import Iterable, List, Optional, Sequence
 
 from actions.i18n import t
@@ -23,11 +24,18 @@ SUGGESTION_MARGIN = 0.05
 
 @dataclasses.dataclass
 class Reply:
-    """One bot message plus the machine-readable custom message that follows it."""
+    """One bot message plus the machine-readable custom message that follows it.
+
+    Blank lines are collapsed: Rasa's REST channel splits a text without buttons at every blank
+    line into separate messages, and the custom message must follow the whole answer.
+    """
 
     text: str
     buttons: List[dict] = dataclasses.field(default_factory=list)
     custom: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        self.text = re.sub(r"\n\s*\n+", "\n", self.text.strip())
 
 
 def custom_payload(lang: str, sources: Sequence[dict] = (), handoff: bool = False, **extra) -> dict:

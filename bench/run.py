@@ -47,11 +47,28 @@ def write_readme_section(name: str, body: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("parts", nargs="*", default=["kb", "chat"], help="kb, chat (default: both)")
+    parser.add_argument("parts", nargs="*", default=["eval", "kb", "chat"], help="eval, kb, chat (default: all)")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     from knowledge import get_settings
     settings = get_settings()
+    if "eval" in args.parts:
+        dev = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+        if dev.exists():
+            from knowledge import KnowledgeBase, evaluate
+            with KnowledgeBase.open(settings) as kb:
+                report = evaluate.evaluate(kb, evaluate.read_questions(dev))
+                calibration = evaluate.calibrate(kb)
+            (RESULTS / "eval.json").write_text(json.dumps({"machine": machine(), "calibration": calibration,
+                                                           **report}, indent=2, ensure_ascii=False))
+            body = "```\n" + evaluate.format_table(report) + "\n```\n\n" + (
+                f"Answerability threshold {calibration['threshold']} ({calibration['model']}), chosen by "
+                f"`kb calibrate` from {calibration['positives']} example questions (each with its "
+                f"translations held out; leave-one-out P@1 {calibration['loo_p_at_1']}) and "
+                f"{calibration['negatives']} small-talk/off-topic lines: balanced accuracy "
+                f"{calibration['balanced_accuracy']}.")
+            write_readme_section("eval", body)
+            print(body)
     if "kb" in args.parts:
         from . import kb_bench
         result = {"machine": machine(), **kb_bench.run(str(settings.kb_path))}

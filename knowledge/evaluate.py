@@ -78,9 +78,9 @@ def negative_questions() -> list[str]:
     return [q for lines in data.values() for q in lines]
 
 
-def features(dense: np.ndarray) -> tuple[float, float]:
-    """(best programme's dense score, its margin over the median programme)."""
-    return float(dense.max()), float(dense.max() - np.median(dense))
+def features(scores) -> tuple[float, float]:
+    """The answerability features of one query: (best programme's dense score, novelty)."""
+    return scores.top, scores.novelty
 
 
 def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
@@ -107,44 +107,36 @@ def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
     pos, hits = [], 0
     for row in np.flatnonzero(~index.roles):
         same = np.array([s == row_slot[row] for s in row_slot])
-        _, dense, fused, _, _ = kb.score_vector(texts[int(index.chunk_ids[row])][2], index.matrix[row],
-                                                exclude=same)
-        best = int(np.argmax(fused))
-        hits += int(best == programme_of[row])
-        pos.append(features(dense))
+        scores = kb.score_vector(texts[int(index.chunk_ids[row])][2], index.matrix[row], exclude=same)
+        # dense only: the lexical index still holds the question itself
+        hits += int(int(np.argmax(scores.dense)) == programme_of[row])
+        pos.append(features(scores))
     negatives = negative_questions()
     vectors = kb.encoder.encode_queries(negatives)
-    neg = [features(kb.score_vector(text, vec)[1]) for text, vec in zip(negatives, vectors)] if index.hashes else []
+    neg = [features(kb.score_vector(text, vec, exclude_negative=i))
+           for i, (text, vec) in enumerate(zip(negatives, vectors))] if index.hashes else []
     p1 = hits / len(pos) if pos else 0.0
     return np.array(pos).reshape(-1, 2), np.array(neg).reshape(-1, 2), p1
 
 
-MARGIN_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0)
-
-
 def best_rule(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
-    """Margin weight and threshold for ``top + weight * margin >= threshold`` with the best balanced accuracy."""
+    """Threshold and novelty margin for ``top >= threshold and novelty >= margin`` with the best
+    balanced accuracy; each is placed in the middle of the gap around its chosen value."""
+    def cuts(values):
+        v = np.unique(values)
+        return np.concatenate([[v[0] - 0.01], (v[:-1] + v[1:]) / 2])
+
+    tops, novelties = cuts(np.concatenate([pos[:, 0], neg[:, 0]])), cuts(np.concatenate([pos[:, 1], neg[:, 1]]))
+    tops = np.quantile(tops, np.linspace(0, 1, 200))
+    novelties = np.quantile(novelties, np.linspace(0, 1, 200))
     best = (-1.0, 0.0, 0.0)
-    for weight in MARGIN_WEIGHTS:
-        p = pos[:, 0] + weight * pos[:, 1]
-        n = neg[:, 0] + weight * neg[:, 1]
-        t = best_threshold(p, n)
-        acc = ((p >= t).mean() + (n < t).mean()) / 2
-        if acc > best[0] + 1e-9:
-            best = (acc, weight, t)
+    for t in tops:
+        pos_top, neg_top = pos[:, 0] >= t, neg[:, 0] >= t
+        for m in novelties:
+            acc = ((pos_top & (pos[:, 1] >= m)).mean() + 1 - (neg_top & (neg[:, 1] >= m)).mean()) / 2
+            if acc > best[0] + 1e-9:
+                best = (float(acc), float(t), float(m))
     return best[1], best[2], best[0]
-
-
-def best_threshold(pos: np.ndarray, neg: np.ndarray) -> float:
-    """The threshold with the best balanced accuracy, in the middle of the range that achieves it."""
-    candidates = np.unique(np.concatenate([pos, neg]))
-    accs = np.array([((pos >= t).mean() + (neg < t).mean()) / 2 for t in candidates])
-    first = int(np.argmax(accs))
-    last = first
-    while last + 1 < len(candidates) and abs(accs[last + 1] - accs[first]) < 1e-9:
-        last += 1
-    low = candidates[first - 1] if first > 0 else candidates[first] - 0.01
-    return float((low + candidates[last]) / 2)
 
 
 def calibrate(kb) -> dict:
@@ -153,12 +145,12 @@ def calibrate(kb) -> dict:
     if not len(pos) or not len(neg):
         return {"model": kb.encoder.model_id, "threshold": kb.threshold(), "positives": len(pos),
                 "negatives": int(neg.size), "note": "no example questions yet: threshold unchanged"}
-    weight, threshold, balanced = best_rule(pos, neg)
+    threshold, margin, balanced = best_rule(pos, neg)
     kb.set_meta(f"threshold:{kb.encoder.model_id}", f"{threshold:.4f}")
-    kb.set_meta(f"margin_weight:{kb.encoder.model_id}", f"{weight}")
-    p, n = pos[:, 0] + weight * pos[:, 1], neg[:, 0] + weight * neg[:, 1]
-    return {"model": kb.encoder.model_id, "threshold": round(threshold, 4), "margin_weight": weight,
+    kb.set_meta(f"novelty:{kb.encoder.model_id}", f"{margin:.4f}")
+    accepted = lambda f: (f[:, 0] >= threshold) & (f[:, 1] >= margin)  # noqa: E731
+    return {"model": kb.encoder.model_id, "threshold": round(threshold, 4), "novelty_margin": round(margin, 4),
             "positives": len(pos), "negatives": len(neg), "loo_p_at_1": round(p1, 4),
             "balanced_accuracy": round(float(balanced), 4),
-            "positive_recall": round(float((p >= threshold).mean()), 4),
-            "negative_rejection": round(float((n < threshold).mean()), 4)}
+            "positive_recall": round(float(accepted(pos).mean()), 4),
+            "negative_rejection": round(float(1 - accepted(neg).mean()), 4)}

@@ -12,7 +12,7 @@ import numpy as np
 import sqlite_utils
 
 from . import search as ranking
-from .chunks import record_chunks
+from .chunks import content_hash, record_chunks
 from .config import Settings, get_settings
 from .encoders import Encoder, get_encoder
 from .errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
@@ -417,16 +417,41 @@ class KnowledgeBase:
         return scores
 
     def threshold(self) -> float:
-        """The answerability threshold: the override, else the calibrated value for this model."""
+        """The answerability threshold on the best programme's dense score (override, else calibrated)."""
         if self.settings.answer_threshold is not None:
             return self.settings.answer_threshold
         stored = self.meta(f"threshold:{self.encoder.model_id}")
         return float(stored) if stored else DEFAULT_THRESHOLD
 
-    def score_vector(self, text: str, query_vector: np.ndarray, *, exclude: np.ndarray | None = None):
-        """Fused score per published programme for one query (the ranking core).
+    def novelty_margin(self) -> float:
+        """Calibrated minimum of (nearest KB text - nearest known non-question); -1 disables the check."""
+        stored = self.meta(f"novelty:{self.encoder.model_id}")
+        return float(stored) if stored else -1.0
 
-        ``exclude`` masks chunk rows out (used by calibration's leave-one-out).
+    def negative_vectors(self) -> np.ndarray:
+        """Vectors of the known non-questions (greetings, requests for a person, off-topic), cached in the DB."""
+        model_id = self.encoder.model_id
+        cached = getattr(self, "_negatives", None)
+        if cached is not None and cached[0] == model_id:
+            return cached[1]
+        from .evaluate import negative_questions
+        items = [{"content_hash": content_hash("query", t), "role": "query", "text": t}
+                 for t in negative_questions()]
+        with self._lock, self.db.atomic():
+            self._embed_missing(items)
+        by_hash = dict(self.db.execute(
+            "SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (%s)"
+            % ",".join("?" * len(items)), [model_id, *[i["content_hash"] for i in items]]).fetchall())
+        matrix = np.stack([np.frombuffer(by_hash[i["content_hash"]], dtype=np.float32) for i in items])
+        self._negatives = (model_id, matrix)
+        return matrix
+
+    def score_vector(self, text: str, query_vector: np.ndarray, *, exclude: np.ndarray | None = None,
+                     exclude_negative: int | None = None) -> "ranking.Scores":
+        """Every score for one query (the ranking core); see search.Scores.
+
+        ``exclude`` masks chunk rows and ``exclude_negative`` one known non-question out
+        (calibration's leave-one-out).
         """
         index = self._dense_index()
         sims = index.matrix @ query_vector
@@ -439,11 +464,21 @@ class KnowledgeBase:
             ranking.TITLE_CODE_BONUS if query_codes & index.title_codes.get(pid, set())
             else ranking.TEXT_CODE_BONUS if query_codes & index.text_codes.get(pid, set()) else 0.0
             for pid in index.programme_ids], dtype=np.float32)
-        return index, dense, ranking.fuse(dense, lexical, code), lexical, code
+        negatives = self.negative_vectors() @ query_vector
+        if exclude_negative is not None:
+            negatives[exclude_negative] = -1.0
+        return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, lexical, code), lexical=lexical,
+                              code=code, nearest=float(sims.max()) if sims.size else -1.0,
+                              nearest_negative=float(negatives.max()))
 
     def search(self, text: str, lang: str | None = None, k: int = 5, *, prior: str | None = None,
                history: tuple = ()) -> ranking.SearchResult:
-        """Find the published programmes that answer ``text``, best first, at most ``k``."""
+        """Find the published programmes that answer ``text``, best first, at most ``k``.
+
+        The result is answerable when the best programme's dense score reaches the calibrated
+        threshold and the query is nearer to the knowledge base than to known non-questions
+        (greetings, requests for a person, off-topic lines), or when it names a programme's code.
+        """
         if text is None or not text.strip():
             raise InvalidQuery("the question is empty")
         if len(text) > ranking.MAX_QUERY_CHARS:
@@ -452,21 +487,20 @@ class KnowledgeBase:
         lang_conf = 1.0
         if not lang:
             lang, lang_conf = detect_language(text, prior, history)
-        query_vector = self.encoder.encode_queries([text])[0]
-        index, dense, fused, lexical, code = self.score_vector(text, query_vector)
-        order = np.argsort(-fused)[:k]
+        scores = self.score_vector(text, self.encoder.encode_queries([text])[0])
+        index = scores.index
         hits = []
-        for i in order:
+        for i in np.argsort(-scores.fused)[:k]:
             pid = index.programme_ids[i]
             titles = index.titles.get(pid, {})
             title = titles.get(lang) or titles.get("en") or next(iter(titles.values()), pid)
-            hits.append(ranking.Hit(id=pid, score=float(fused[i]), title=title,
-                                    category=index.categories.get(pid, ""), dense=float(dense[i]),
-                                    lexical=float(lexical[i]), code=float(code[i])))
+            hits.append(ranking.Hit(id=pid, score=float(scores.fused[i]), title=title,
+                                    category=index.categories.get(pid, ""), dense=float(scores.dense[i]),
+                                    lexical=float(scores.lexical[i]), code=float(scores.code[i])))
         threshold = self.threshold()
-        weight = float(self.meta(f"margin_weight:{self.encoder.model_id}", "0") or 0)
-        confidence = float(dense.max() + weight * (dense.max() - np.median(dense))) if hits else 0.0
-        answerable = bool(hits) and (confidence >= threshold or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
+        answerable = bool(hits) and (
+            (scores.top >= threshold and scores.novelty >= self.novelty_margin())
+            or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
         return ranking.SearchResult(query=text, lang=lang, lang_confidence=lang_conf, answerable=answerable,
                                     hits=hits, threshold=threshold)
 

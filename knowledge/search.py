@@ -60,6 +60,28 @@ class SearchResult:
                 "results": [h.to_dict() for h in self.hits]}
 
 
+@dataclasses.dataclass
+class Scores:
+    """Everything computed for one query: per-programme arrays plus the answerability features."""
+
+    index: object
+    dense: np.ndarray       # mean of each programme's best chunks
+    fused: np.ndarray       # dense + lexical + code bonuses: the ranking
+    lexical: np.ndarray
+    code: np.ndarray
+    nearest: float          # similarity of the single nearest chunk
+    nearest_negative: float  # similarity of the nearest known non-question
+
+    @property
+    def top(self) -> float:
+        return float(self.dense.max()) if self.dense.size else 0.0
+
+    @property
+    def novelty(self) -> float:
+        """How much nearer the knowledge base is than the known non-questions."""
+        return self.nearest - self.nearest_negative
+
+
 def normalize_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).lower()
 

@@ -22,6 +22,8 @@ from werkzeug.exceptions import HTTPException
 
 from knowledge.config import Settings
 
+from . import auth
+
 # Web-only knobs; the shared ones (HOME, WEB_DB, WEB_HOST, WEB_PORT, RASA_URL) come from
 # knowledge.config.Settings so that every process has the same defaults.
 DEFAULTS = {
@@ -53,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(_shared_defaults())
     app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(auth.DEFAULTS)
     app.config.from_prefixed_env("FOUNDERDESK")
     if test_config:
         app.config.from_mapping(test_config)
@@ -69,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import demo, store, widget
 
     store.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
     app.register_error_handler(HTTPException, _http_error)

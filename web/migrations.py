@@ -45,3 +45,47 @@ def m001_conversations_messages(db):
         """
     )
     db.execute("CREATE INDEX idx_conversations_needs_staff ON conversations (needs_staff, updated_at)")
+
+
+@migrations()
+def m002_users_auth(db):
+    """Staff accounts, their API tokens and failed logins (for rate limiting)."""
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),
+            display_name TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            last_login_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            name TEXT,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_login_failures ON login_failures (username, ip, created_at)")

@@ -74,6 +74,14 @@ class FakeRasa:
         self.server.server_close()
 
 
+def csrf_from(client) -> str:
+    """The CSRF token of a Flask test client's session (one is set if the session has none yet)."""
+    with client.session_transaction() as session:
+        if not session.get("csrf"):
+            session["csrf"] = "test-csrf-token"
+        return session["csrf"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from web import create_app
-from web.testing import FakeRasa, free_port
+from web.testing import FakeRasa, csrf_from, free_port
 
 
 @pytest.fixture
@@ -105,3 +105,57 @@ class ChatActions:
 @pytest.fixture
 def chat(client):
     return ChatActions(client)
+
+
+STAFF_PASSWORD = "staff-password-1"
+ADMIN_PASSWORD = "admin-password-1"
+
+
+@pytest.fixture
+def users(app):
+    """Two accounts: ``staff`` (role staff) and ``admin`` (role admin)."""
+    from web import auth, store
+
+    with app.app_context():
+        db = store.get_db()
+        made = {
+            "staff": auth.create_user(db, "staff", STAFF_PASSWORD, "staff", "Mina Staff"),
+            "admin": auth.create_user(db, "admin", ADMIN_PASSWORD, "admin"),
+        }
+    return made
+
+
+class AuthActions:
+    """Log the test client in and out through the real login form."""
+
+    STAFF_PASSWORD = STAFF_PASSWORD
+    ADMIN_PASSWORD = ADMIN_PASSWORD
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="staff", password=STAFF_PASSWORD):
+        return self.client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": csrf_from(self.client)}
+        )
+
+    def login_staff(self):
+        response = self.login()
+        assert response.status_code == 302, response.data
+        return response
+
+    def login_admin(self):
+        response = self.login("admin", ADMIN_PASSWORD)
+        assert response.status_code == 302, response.data
+        return response
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_from(self.client)})
+
+    def csrf(self) -> str:
+        return csrf_from(self.client)
+
+
+@pytest.fixture
+def auth(client, users):
+    return AuthActions(client)
