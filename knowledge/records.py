@@ -189,6 +189,14 @@ def normalize_record(raw, where: str = "record") -> dict:
 
 # ---------------------------------------------------------------- reading files
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: a bad date (2026-13-45) is then reported with its record
+    and line by ``_date`` instead of aborting the whole parse with a ValueError."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 def _yaml_record_lines(text: str) -> list[int]:
     """1-based line of each record in a YAML document, in document order."""
     node = yaml.compose(text)
@@ -223,7 +231,7 @@ def parse_records(text: str, fmt: str, source: str = "<input>") -> list[dict]:
     fmt = fmt.lower()
     if fmt in ("yaml", "yml"):
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
             lines = _yaml_record_lines(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)

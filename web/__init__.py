@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from knowledge.config import Settings
 
-from . import auth
+from . import auth, handoff
 
 # Web-only knobs; the shared ones (HOME, WEB_DB, WEB_HOST, WEB_PORT, RASA_URL) come from
 # knowledge.config.Settings so that every process has the same defaults.
@@ -48,6 +48,7 @@ def _shared_defaults() -> dict:
         "WEB_HOST": s.web_host,
         "WEB_PORT": s.web_port,
         "RASA_URL": s.rasa_url,
+        "KB_PATH": str(s.kb_path),
     }
 
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(_shared_defaults())
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(auth.DEFAULTS)
+    app.config.from_mapping(handoff.DEFAULTS)
     app.config.from_prefixed_env("FOUNDERDESK")
     if test_config:
         app.config.from_mapping(test_config)
@@ -64,17 +66,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     home = Path(app.config["HOME"])
     app.config["HOME"] = str(home)
     app.config["WEB_DB"] = str(_under(home, app.config["WEB_DB"]))
+    app.config["KB_PATH"] = str(_under(home, app.config["KB_PATH"]))
     if app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # from_prefixed_env parses JSON
     else:
         app.config["SECRET_KEY"] = _instance_secret(home / "var" / "secret_key")
 
-    from . import demo, store, widget
+    from . import console, demo, store, widget
 
     store.init_app(app)
     auth.init_app(app)
+    handoff.init_app(app)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(console.api)
+    from . import admin
+
+    admin.init_app(app)  # blueprints admin (/admin) and admin_api (/api/admin)
     app.register_error_handler(HTTPException, _http_error)
     app.cli.add_command(serve_command)
     return app

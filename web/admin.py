@@ -341,14 +341,10 @@ def insight_window() -> tuple[int, dt.date, dt.date, str]:
     return days, since, until, ("day" if days <= 31 else "week")
 
 
-def unanswered_clusters(since: dt.date, lang: str | None = None):
-    """Clusters of the unanswered questions since ``since`` (optionally of one language)."""
-    items = insights.exchanges(store.get_db(), since=since.isoformat())
-    if lang:
-        items = [e for e in items if e.language == lang]
-    kb = get_kb()
+def cluster_questions(items):
+    """Clusters of the unanswered questions among ``items``, embedded with the KB's encoder."""
     threshold = float(current_app.config["INSIGHTS_SIMILARITY"])
-    return items, insights.cluster_unanswered(items, kb.encoder.encode_queries, threshold=threshold)
+    return insights.cluster_unanswered(items, get_kb().encoder.encode_queries, threshold=threshold)
 
 
 def create_link(cluster) -> str:
@@ -369,8 +365,9 @@ def insights_page():
     days, since, until, bucket = insight_window()
     lang = request.args.get("lang") if request.args.get("lang") in SUPPORTED else None
     category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
-    all_items, clusters = unanswered_clusters(since, lang)
-    items = all_items
+    all_items = insights.exchanges(store.get_db(), since=since.isoformat())
+    items = [e for e in all_items if not lang or e.language == lang]
+    clusters = cluster_questions(items)
     keys = insights.buckets(since, until, bucket)
     rates = insights.rates_over_time(items, keys, bucket)
     kb = get_kb()
@@ -381,7 +378,7 @@ def insights_page():
     top = insights.top_programmes(answered_items)
     top_labels = [(programmes[pid].title(lang or "en") if pid in programmes else pid, n) for pid, n in top]
     by_category = insights.answers_by_category_over_time(items, categories, keys, bucket)
-    per_language = insights.rates_by_language(insights.exchanges(store.get_db(), since=since.isoformat()))
+    per_language = insights.rates_by_language(all_items)
     charts = {
         "rates": svgcharts.line_chart(keys, [("answer rate", [r.answer_rate for r in rates]),
                                              ("handoff rate", [r.handoff_rate for r in rates])],

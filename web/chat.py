@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from . import i18n, store
+from . import handoff, i18n, store
 from .rasa import RasaClient, RasaUnavailable, merge_messages
 
 log = logging.getLogger(__name__)
@@ -136,8 +136,14 @@ def handle_message(
     requested_language: str | None,
     language_locked: bool | None,
     display_text: str | None = None,
+    parent_id: str | None = None,
 ) -> Exchange:
-    """Store the founder message, ask Rasa, store and return the replies."""
+    """Store the founder message, ask Rasa (unless staff has the conversation), store and return the replies.
+
+    While the conversation is pending or open (web/handoff.py) Rasa is never called: the message is
+    stored for staff and the reply list is empty (or holds the handoff notice when this message
+    reopened a resolved conversation).
+    """
     db = store.get_db()
     is_payload = text.startswith("/")
     history = store.founder_languages(db, conversation.id) if conversation else []
@@ -157,6 +163,7 @@ def handle_message(
                 language=decision.language,
                 language_locked=decision.locked,
                 browser_language=requested_language,
+                parent_id=parent_id,
             )
         elif (decision.language, decision.locked) != (conversation.language, conversation.language_locked):
             store.update_conversation(
@@ -171,8 +178,12 @@ def handle_message(
             language=decision.detected,
             language_confidence=decision.confidence,
         )
+        conversation = store.get_conversation(db, conversation.id)
+        route, notice = handoff.route_founder_message(db, conversation)
 
     language = decision.language
+    if route == "staff":
+        return Exchange(conversation.id, token, language, True, [_reply(notice)] if notice else [])
     try:
         messages = rasa_client().send(
             conversation.id, text, {"language": language, "language_locked": decision.locked}
@@ -181,17 +192,28 @@ def handle_message(
         log.warning("Rasa unavailable for conversation %s: %s", conversation.id, exc)
         fallback = i18n.received_fallback(language)
         with store.transaction(db):
-            store.add_message(
-                db, conversation.id, "bot", fallback, language=language, meta={"kind": "rasa_unavailable"}
-            )
-            store.update_conversation(db, conversation.id, needs_staff=True)
-        return Exchange(conversation.id, token, language, True, [{"text": fallback, "buttons": [], "sources": []}])
+            replies = [
+                store.add_message(
+                    db, conversation.id, "bot", fallback, language=language, meta={"kind": "rasa_unavailable"}
+                )
+            ]
+            conversation = store.get_conversation(db, conversation.id)
+            notice = handoff.start(db, conversation, "rasa_unavailable")
+            if notice is not None:
+                replies.append(notice)
+        return Exchange(conversation.id, token, language, True, [_reply(m) for m in replies])
 
     merged = merge_messages(messages)
     if merged.language in i18n.LANGUAGES and not decision.locked:
         language = merged.language  # the bot may switch language on request ("answer in Korean")
+    replies = [r.to_api() for r in merged.replies]
     with store.transaction(db):
         for reply in merged.replies:
+            meta = {}
+            if reply.handoff:
+                meta["handoff"] = True
+            if reply.custom:
+                meta["custom"] = reply.custom
             store.add_message(
                 db,
                 conversation.id,
@@ -200,13 +222,17 @@ def handle_message(
                 language=reply.language or language,
                 buttons=reply.buttons,
                 sources=reply.sources,
-                meta={"handoff": True} if reply.handoff else None,
+                meta=meta,
             )
-        changes = {}
         if language != decision.language:
-            changes["language"] = language
-        if merged.handoff:
-            changes["needs_staff"] = True
-        if changes:
-            store.update_conversation(db, conversation.id, **changes)
-    return Exchange(conversation.id, token, language, merged.handoff, [r.to_api() for r in merged.replies])
+            store.update_conversation(db, conversation.id, language=language)
+        conversation = store.get_conversation(db, conversation.id)
+        reason = handoff.trigger_from_bot(db, conversation, merged.handoff, merged.customs)
+        notice = handoff.start(db, conversation, reason) if reason else None
+    if notice is not None:
+        replies.append(_reply(notice))
+    return Exchange(conversation.id, token, language, reason is not None, replies)
+
+
+def _reply(message: store.Message) -> dict:
+    return {"text": message.text, "buttons": message.buttons, "sources": message.sources}

@@ -330,3 +330,140 @@ def widget_bundle() -> dict:
         "rtl": sorted(RTL_LANGUAGES),
         "strings": WIDGET_STRINGS,
     }
+
+
+# --- human handoff (web/handoff.py) -----------------------------------------------------
+# Told to the founder when the conversation goes to the staff queue; {wait} is WAIT_SOON or WAIT_LATER.
+HANDOFF_NOTICE = {
+    "en": "A person from the centre will answer you here. {wait}",
+    "ko": "센터 담당자가 이곳에서 직접 답변드리겠습니다. {wait}",
+    "zh": "中心的工作人员会在这里回复您。{wait}",
+    "ja": "センターの担当者がこちらでお答えします。{wait}",
+    "vi": "Nhân viên của trung tâm sẽ trả lời bạn tại đây. {wait}",
+    "ru": "Сотрудник центра ответит вам здесь. {wait}",
+    "uz": "Markaz xodimi sizga shu yerda javob beradi. {wait}",
+    "mn": "Төвийн ажилтан танд энд хариулна. {wait}",
+    "id": "Staf pusat akan menjawab Anda di sini. {wait}",
+    "es": "Una persona del centro le responderá aquí. {wait}",
+    "fr": "Une personne du centre va vous répondre ici. {wait}",
+    "ar": "سيرد عليك أحد موظفي المركز هنا. {wait}",
+}
+WAIT_SOON = {
+    "en": "Expected wait: about {minutes} minutes.",
+    "ko": "예상 대기 시간: 약 {minutes}분.",
+    "zh": "预计等待时间：约 {minutes} 分钟。",
+    "ja": "待ち時間の目安：約{minutes}分。",
+    "vi": "Thời gian chờ dự kiến: khoảng {minutes} phút.",
+    "ru": "Ожидаемое время ожидания: около {minutes} мин.",
+    "uz": "Taxminiy kutish vaqti: taxminan {minutes} daqiqa.",
+    "mn": "Хүлээх хугацаа: ойролцоогоор {minutes} минут.",
+    "id": "Perkiraan waktu tunggu: sekitar {minutes} menit.",
+    "es": "Espera estimada: unos {minutes} minutos.",
+    "fr": "Attente estimée : environ {minutes} minutes.",
+    "ar": "مدة الانتظار المتوقعة: نحو {minutes} دقيقة.",
+}
+WAIT_LATER = {
+    "en": "The centre is closed now; expect a reply after it opens on {when} (Korea time).",
+    "ko": "지금은 센터 운영 시간이 아닙니다. {when}(한국 시간) 이후에 답변드리겠습니다.",
+    "zh": "中心现在已下班；预计在 {when}（韩国时间）开门后回复。",
+    "ja": "現在センターは営業時間外です。{when}（韓国時間）以降にお返事します。",
+    "vi": "Trung tâm hiện đã đóng cửa; bạn sẽ nhận được trả lời sau khi mở cửa lúc {when} (giờ Hàn Quốc).",
+    "ru": "Сейчас центр закрыт; ответ придёт после открытия: {when} (время в Корее).",
+    "uz": "Markaz hozir yopiq; javob {when} (Koreya vaqti) dan keyin keladi.",
+    "mn": "Төв одоо хаалттай байна; {when} (Солонгосын цагаар) нээгдсэний дараа хариулна.",
+    "id": "Pusat sedang tutup; balasan akan dikirim setelah buka pada {when} (waktu Korea).",
+    "es": "El centro está cerrado ahora; recibirá respuesta cuando abra, el {when} (hora de Corea).",
+    "fr": "Le centre est fermé ; une réponse arrivera après l'ouverture, le {when} (heure de Corée).",
+    "ar": "المركز مغلق الآن؛ ستصلك الإجابة بعد افتتاحه في {when} (بتوقيت كوريا).",
+}
+STAFF_JOINED = {
+    "en": "A staff member of the centre has joined the conversation.",
+    "ko": "센터 담당자가 대화에 참여했습니다.",
+    "zh": "中心的工作人员已加入对话。",
+    "ja": "センターの担当者が会話に参加しました。",
+    "vi": "Một nhân viên của trung tâm đã tham gia cuộc trò chuyện.",
+    "ru": "К разговору присоединился сотрудник центра.",
+    "uz": "Suhbatga markaz xodimi qo'shildi.",
+    "mn": "Төвийн ажилтан ярианд нэгдлээ.",
+    "id": "Staf pusat telah bergabung dalam percakapan.",
+    "es": "Un miembro del personal del centro se ha unido a la conversación.",
+    "fr": "Un membre du centre a rejoint la conversation.",
+    "ar": "انضم أحد موظفي المركز إلى المحادثة.",
+}
+BOT_BACK = {
+    "en": "The assistant is answering again. Ask for a person any time.",
+    "ko": "이제 다시 상담 도우미가 답변합니다. 언제든 담당자 연결을 요청하실 수 있습니다.",
+    "zh": "现在由智能助手继续回答。您随时可以要求人工服务。",
+    "ja": "これからはアシスタントが再びお答えします。いつでも担当者をお呼びいただけます。",
+    "vi": "Trợ lý sẽ tiếp tục trả lời bạn. Bạn có thể yêu cầu gặp nhân viên bất cứ lúc nào.",
+    "ru": "Теперь снова отвечает ассистент. Вы можете попросить сотрудника в любое время.",
+    "uz": "Endi yana yordamchi javob beradi. Istalgan vaqtda xodimni so'rashingiz mumkin.",
+    "mn": "Одоо туслах дахин хариулна. Хүссэн үедээ ажилтан дуудаж болно.",
+    "id": "Asisten akan menjawab lagi. Anda bisa meminta staf kapan saja.",
+    "es": "El asistente vuelve a responder. Puede pedir hablar con una persona cuando quiera.",
+    "fr": "L'assistant reprend la conversation. Vous pouvez demander une personne à tout moment.",
+    "ar": "يتولى المساعد الرد من جديد. يمكنك طلب التحدث إلى موظف في أي وقت.",
+}
+
+# Widget strings for handoff: thumbs on bot answers and the contact e-mail form.
+_WIDGET_HANDOFF = {
+    "en": {"helpful": "Helpful", "not_helpful": "Not helpful",
+           "email_prompt": "Leave your e-mail in case you have to go; we will reply there too.",
+           "email_label": "E-mail", "email_save": "Save", "email_saved": "Thank you. We will also write to {email}.",
+           "email_invalid": "Please enter a valid e-mail address."},
+    "ko": {"helpful": "도움이 됨", "not_helpful": "도움이 안 됨",
+           "email_prompt": "자리를 비우실 경우를 대비해 이메일을 남겨 주시면 그곳으로도 답변드리겠습니다.",
+           "email_label": "이메일", "email_save": "저장", "email_saved": "감사합니다. {email}(으)로도 연락드리겠습니다.",
+           "email_invalid": "올바른 이메일 주소를 입력해 주세요."},
+    "zh": {"helpful": "有帮助", "not_helpful": "没有帮助",
+           "email_prompt": "如果您需要离开，请留下电子邮箱，我们也会通过邮件回复。",
+           "email_label": "电子邮箱", "email_save": "保存", "email_saved": "谢谢。我们也会写信到 {email}。",
+           "email_invalid": "请输入有效的电子邮箱地址。"},
+    "ja": {"helpful": "役に立った", "not_helpful": "役に立たなかった",
+           "email_prompt": "席を外される場合に備えてメールアドレスをご記入ください。メールでもご連絡します。",
+           "email_label": "メールアドレス", "email_save": "保存", "email_saved": "ありがとうございます。{email} にもご連絡します。",
+           "email_invalid": "有効なメールアドレスを入力してください。"},
+    "vi": {"helpful": "Hữu ích", "not_helpful": "Không hữu ích",
+           "email_prompt": "Hãy để lại e-mail phòng khi bạn phải rời đi; chúng tôi cũng sẽ trả lời qua e-mail.",
+           "email_label": "E-mail", "email_save": "Lưu", "email_saved": "Cảm ơn bạn. Chúng tôi cũng sẽ viết cho {email}.",
+           "email_invalid": "Vui lòng nhập địa chỉ e-mail hợp lệ."},
+    "ru": {"helpful": "Полезно", "not_helpful": "Не помогло",
+           "email_prompt": "Оставьте e-mail на случай, если вам придётся уйти: мы ответим и туда.",
+           "email_label": "E-mail", "email_save": "Сохранить", "email_saved": "Спасибо. Мы также напишем на {email}.",
+           "email_invalid": "Введите правильный адрес e-mail."},
+    "uz": {"helpful": "Foydali", "not_helpful": "Foydasiz",
+           "email_prompt": "Ketib qolsangiz, e-mail manzilingizni qoldiring; u yerga ham javob yozamiz.",
+           "email_label": "E-mail", "email_save": "Saqlash", "email_saved": "Rahmat. {email} manziliga ham yozamiz.",
+           "email_invalid": "To'g'ri e-mail manzilini kiriting."},
+    "mn": {"helpful": "Тустай", "not_helpful": "Тусгүй",
+           "email_prompt": "Хэрэв явах шаардлагатай бол имэйлээ үлдээгээрэй; бид тийш бас хариулна.",
+           "email_label": "Имэйл", "email_save": "Хадгалах", "email_saved": "Баярлалаа. Бид {email} хаяг руу бас бичнэ.",
+           "email_invalid": "Зөв имэйл хаяг оруулна уу."},
+    "id": {"helpful": "Membantu", "not_helpful": "Tidak membantu",
+           "email_prompt": "Tinggalkan e-mail Anda jika harus pergi; kami juga akan membalas ke sana.",
+           "email_label": "E-mail", "email_save": "Simpan", "email_saved": "Terima kasih. Kami juga akan menulis ke {email}.",
+           "email_invalid": "Masukkan alamat e-mail yang valid."},
+    "es": {"helpful": "Útil", "not_helpful": "No me ayudó",
+           "email_prompt": "Deje su correo por si tiene que irse; también le responderemos allí.",
+           "email_label": "Correo electrónico", "email_save": "Guardar",
+           "email_saved": "Gracias. También le escribiremos a {email}.",
+           "email_invalid": "Introduzca una dirección de correo válida."},
+    "fr": {"helpful": "Utile", "not_helpful": "Pas utile",
+           "email_prompt": "Laissez votre e-mail au cas où vous devriez partir ; nous vous répondrons aussi par e-mail.",
+           "email_label": "E-mail", "email_save": "Enregistrer",
+           "email_saved": "Merci. Nous écrirons aussi à {email}.",
+           "email_invalid": "Veuillez saisir une adresse e-mail valide."},
+    "ar": {"helpful": "مفيد", "not_helpful": "غير مفيد",
+           "email_prompt": "اترك بريدك الإلكتروني في حال اضطررت إلى المغادرة، وسنرد عليك هناك أيضًا.",
+           "email_label": "البريد الإلكتروني", "email_save": "حفظ",
+           "email_saved": "شكرًا لك. سنكتب إليك أيضًا على {email}.",
+           "email_invalid": "يرجى إدخال عنوان بريد إلكتروني صحيح."},
+}
+for _lang, _strings in _WIDGET_HANDOFF.items():
+    WIDGET_STRINGS[_lang].update(_strings)
+
+
+def localized(table: dict, lang: str | None, **values) -> str:
+    """``table[lang]`` (English if unknown) with ``values`` filled in."""
+    text = table.get(normalize(lang) or DEFAULT_LANGUAGE) or table[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text

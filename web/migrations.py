@@ -89,3 +89,88 @@ def m002_users_auth(db):
         """
     )
     db.execute("CREATE INDEX idx_login_failures ON login_failures (username, ip, created_at)")
+
+
+@migrations()
+def m003_handoff(db):
+    """Human handoff: conversation states, assignee, contact, staff notes, canned replies, feedback, events."""
+    for column in (
+        "state TEXT NOT NULL DEFAULT 'bot'",  # bot | pending | open | resolved
+        "assignee_id INTEGER REFERENCES users(id)",
+        "handoff_reason TEXT",
+        "pending_since TEXT",
+        "resolved_at TEXT",
+        "hand_back INTEGER NOT NULL DEFAULT 1",  # 1: the bot answers after resolve
+        "contact_email TEXT",
+        "category TEXT",
+        "unanswered_streak INTEGER NOT NULL DEFAULT 0",
+        "parent_id TEXT REFERENCES conversations(id)",  # the conversation the widget started this one after
+    ):
+        db.execute(f"ALTER TABLE conversations ADD COLUMN {column}")
+    db.execute("UPDATE conversations SET state = 'pending', pending_since = updated_at WHERE needs_staff = 1")
+    db.execute("CREATE INDEX idx_conversations_state ON conversations (state, pending_since)")
+    db.execute("CREATE INDEX idx_conversations_contact ON conversations (contact_email)")
+    db.execute("CREATE INDEX idx_conversations_parent ON conversations (parent_id)")
+    db.execute(
+        """
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            user_id INTEGER REFERENCES users(id),
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_notes_conversation ON notes (conversation_id, id)")
+    db.execute(
+        """
+        CREATE TABLE canned_replies (
+            id INTEGER PRIMARY KEY,
+            language TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            seq INTEGER NOT NULL,
+            value TEXT NOT NULL CHECK (value IN ('up', 'down')),
+            created_at TEXT NOT NULL,
+            UNIQUE (conversation_id, seq)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE conversation_events (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            kind TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            detail TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_events_conversation ON conversation_events (conversation_id, id)")
+    db.execute(
+        """
+        CREATE TABLE webhook_failures (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT,
+            url TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            final INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )
+        """
+    )

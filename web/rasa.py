@@ -57,6 +57,7 @@ class Reply:
     sources: list = field(default_factory=list)
     language: str | None = None
     handoff: bool = False
+    custom: dict = field(default_factory=dict)  # the custom payload(s) that followed this text, merged
 
     def to_api(self) -> dict:
         return {"text": self.text, "buttons": self.buttons, "sources": self.sources}
@@ -67,6 +68,7 @@ class Merged:
     replies: list[Reply]
     handoff: bool = False
     language: str | None = None
+    customs: list[dict] = field(default_factory=list)  # every custom payload, in order
 
 
 def _http_url(value) -> str | None:
@@ -116,12 +118,14 @@ def merge_messages(messages: list[dict]) -> Merged:
             merged.replies.append(Reply(text=m["image"]))
         if not isinstance(custom, dict):
             continue
+        merged.customs.append(custom)
         sources = clean_sources(custom.get("sources"))
         target = merged.replies[-1] if merged.replies else None
         if target is None and sources:
             target = Reply(text="")
             merged.replies.append(target)
         if target is not None:
+            target.custom.update(custom)
             target.sources.extend(sources)
             if custom.get("handoff") is True:
                 target.handoff = True

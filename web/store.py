@@ -128,12 +128,25 @@ class Conversation:
     status: str
     created_at: str
     updated_at: str
+    # human handoff (m003): see web/handoff.py
+    state: str = "bot"
+    assignee_id: int | None = None
+    handoff_reason: str | None = None
+    pending_since: str | None = None
+    resolved_at: str | None = None
+    hand_back: bool = True
+    contact_email: str | None = None
+    category: str | None = None
+    unanswered_streak: int = 0
+    parent_id: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Conversation":
         d = dict(row)
         d["language_locked"] = bool(d["language_locked"])
         d["needs_staff"] = bool(d["needs_staff"])
+        if "hand_back" in d:
+            d["hand_back"] = bool(d["hand_back"])
         return cls(**d)
 
 
@@ -160,8 +173,12 @@ class Message:
         return cls(**d)
 
     def to_api(self) -> dict:
-        """The message as the widget API shows it (a button click shows its title, not the payload)."""
-        return {
+        """The message as the widget API shows it (a button click shows its title, not the payload).
+
+        ``kind`` is only present on notices the web app wrote itself (``handoff``, ``staff_joined``,
+        ``bot_back``, ``rasa_unavailable``); the widget shows the e-mail form after a ``handoff`` one.
+        """
+        data = {
             "seq": self.seq,
             "role": self.role,
             "text": self.display_text if self.display_text is not None else self.text,
@@ -170,6 +187,9 @@ class Message:
             "sources": self.sources,
             "created_at": self.created_at,
         }
+        if self.meta.get("kind"):
+            data["kind"] = self.meta["kind"]
+        return data
 
 
 # --- conversations ----------------------------------------------------------------------
@@ -181,15 +201,19 @@ def create_conversation(
     language: str,
     language_locked: bool = False,
     browser_language: str | None = None,
+    parent_id: str | None = None,
 ) -> tuple[Conversation, str]:
-    """Create a conversation; return it with its token (shown once, only the hash is kept)."""
+    """Create a conversation; return it with its token (shown once, only the hash is kept).
+
+    ``parent_id``: the earlier conversation of the same browser (the widget proved it holds its token).
+    """
     token = new_token()
     ts = now()
     conv_id = uuid.uuid4().hex
     db.execute(
         "INSERT INTO conversations (id, token_hash, language, language_locked, browser_language,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (conv_id, hash_token(token), language, int(language_locked), browser_language, ts, ts),
+        " parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (conv_id, hash_token(token), language, int(language_locked), browser_language, parent_id, ts, ts),
     )
     return get_conversation(db, conv_id), token
 
@@ -201,7 +225,22 @@ def get_conversation(db: sqlite3.Connection, conversation_id: object) -> Convers
     return Conversation.from_row(row) if row else None
 
 
-_UPDATABLE = {"language", "language_locked", "needs_staff", "status"}
+_UPDATABLE = {
+    "language",
+    "language_locked",
+    "needs_staff",
+    "status",
+    "state",
+    "assignee_id",
+    "handoff_reason",
+    "pending_since",
+    "resolved_at",
+    "hand_back",
+    "contact_email",
+    "category",
+    "unanswered_streak",
+    "parent_id",
+}
 
 
 def update_conversation(db: sqlite3.Connection, conversation_id: str, **fields) -> None:

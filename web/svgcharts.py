@@ -30,7 +30,7 @@ def _nice_max(value: float) -> float:
 def line_chart(labels: list[str], series: list[tuple[str, list[float | None]]], *, title: str,
                percent: bool = False, width: int = 640, height: int = 240) -> Markup:
     """Lines over shared x ``labels``; ``None`` values leave a gap. ``percent``: values in 0..1."""
-    left, right, top, bottom = 48, 12, 12, 44
+    left, right, top, bottom = 48, 28, 12, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, vs in series for v in vs if v is not None]
     y_max = 1.0 if percent else _nice_max(max(values, default=0))

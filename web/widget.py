@@ -3,6 +3,8 @@
     POST /api/chat                          send a message (starts a conversation without an id)
     GET  /api/chat/<id>/messages?after=N    history / catch-up (header X-Conversation-Token)
     GET  /api/chat/<id>/stream?after=N      server-sent events (token as header or ?token=)
+    POST /api/chat/<id>/feedback            {"seq", "value": "up"|"down"} on a bot answer (down: handoff)
+    POST /api/chat/<id>/contact             {"email"}: where staff may write if the founder leaves
     GET  /widget.js                         the widget, with its interface strings
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from . import chat, i18n, store
+from . import chat, handoff, i18n, store
 
 bp = Blueprint("widget", __name__)
 
@@ -74,12 +76,15 @@ def post_chat():
 
     conversation = None
     token = None
+    parent_id = None
     conversation_id = data.get("conversation_id")
     if conversation_id is not None:
         if not isinstance(conversation_id, str):
             raise ApiError(400, "invalid_conversation_id", "conversation_id must be a string.")
         token = data.get("token")
         conversation = load_conversation(conversation_id, token)
+    else:
+        parent_id = _previous_conversation(data)
 
     locked = data.get("language_locked")
     if locked is not None and not isinstance(locked, bool):
@@ -95,8 +100,18 @@ def post_chat():
         requested_language=language,
         language_locked=locked,
         display_text=display,
+        parent_id=parent_id,
     )
     return jsonify(exchange.to_api())
+
+
+def _previous_conversation(data: dict) -> str | None:
+    """The earlier conversation of this browser ("New conversation" in the widget), if its token matches."""
+    previous_id, previous_token = data.get("previous_conversation_id"), data.get("previous_token")
+    if not isinstance(previous_id, str) or not isinstance(previous_token, str):
+        return None
+    previous = store.get_conversation(store.get_db(), previous_id)
+    return previous.id if previous and store.token_matches(previous, previous_token) else None
 
 
 @bp.get("/api/chat/<conversation_id>/messages")
@@ -109,10 +124,59 @@ def get_messages(conversation_id):
             "conversation_id": conversation.id,
             "language": conversation.language,
             "language_locked": conversation.language_locked,
-            "handoff": conversation.needs_staff,
+            "handoff": conversation.state in handoff.ACTIVE,
+            "state": conversation.state,
+            "contact": bool(conversation.contact_email),
             "messages": [m.to_api() for m in messages],
         }
     )
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "Send a JSON object.")
+    return data
+
+
+@bp.post("/api/chat/<conversation_id>/feedback")
+def post_feedback(conversation_id):
+    """Thumbs on a bot answer; "down" hands the conversation to staff (unless staff has it already)."""
+    data = _json_body()
+    conversation = load_conversation(conversation_id, _request_token() or data.get("token"))
+    seq, value = data.get("seq"), data.get("value")
+    if not isinstance(seq, int) or isinstance(seq, bool) or value not in ("up", "down"):
+        raise ApiError(400, "invalid_feedback", 'Send {"seq": <bot message seq>, "value": "up" | "down"}.')
+    db = store.get_db()
+    notice = None
+    with store.transaction(db):
+        if not handoff.record_feedback(db, conversation, seq, value):
+            raise ApiError(400, "invalid_feedback", "There is no answer of the assistant with this seq.")
+        if value == "down":
+            notice = handoff.start(db, conversation, "not_helpful")
+    conversation = store.get_conversation(db, conversation.id)
+    return jsonify(
+        {
+            "ok": True,
+            "state": conversation.state,
+            "handoff": conversation.state in handoff.ACTIVE,
+            "replies": [{"text": notice.text, "buttons": [], "sources": []}] if notice else [],
+        }
+    )
+
+
+@bp.post("/api/chat/<conversation_id>/contact")
+def post_contact(conversation_id):
+    """The founder's e-mail address, left in the widget's short form."""
+    data = _json_body()
+    conversation = load_conversation(conversation_id, _request_token() or data.get("token"))
+    email = handoff.valid_email(data.get("email"))
+    if email is None:
+        raise ApiError(400, "invalid_email", "This is not a valid e-mail address.")
+    db = store.get_db()
+    with store.transaction(db):
+        handoff.set_contact(db, conversation.id, email)
+    return jsonify({"ok": True, "email": email})
 
 
 def _sse(event: str | None, data: dict | None = None, id_: int | None = None) -> str:

@@ -101,3 +101,13 @@ def test_window_states():
     assert window_state({"opens": "2026-01-01", "closes": "2026-02-01"}, today)["state"] == "closed"
     assert window_state({"opens": "2027-01-10", "closes": None}, today)["days"] == 45
     assert window_state({"note": "each spring"}, today)["state"] == "periodic"
+
+
+def test_calibration_rejects_small_talk_and_keeps_questions(small_kb):
+    from knowledge.evaluate import calibrate
+    report = calibrate(small_kb)
+    assert report["positives"] == 3 and report["negatives"] > 100
+    assert small_kb.meta(f"novelty:{small_kb.encoder.model_id}") is not None
+    assert small_kb.search("loan without collateral", lang="en").answerable
+    # an exact known non-question is nearer to the negatives than to any programme
+    assert not small_kb.search("tell me a joke", lang="en").answerable

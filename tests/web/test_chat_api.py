@@ -122,15 +122,20 @@ def test_rasa_unavailable(make_app, fake_rasa, closed_url, failure):
     data = response.get_json()
     assert data["language"] == "vi"
     assert data["handoff"] is True
-    assert data["replies"] == [{"text": i18n.RECEIVED_FALLBACK["vi"], "buttons": [], "sources": []}]
+    # "received" + the handoff notice with the expected wait (web/handoff.py), both in Vietnamese
+    assert data["replies"][0] == {"text": i18n.RECEIVED_FALLBACK["vi"], "buttons": [], "sources": []}
+    assert len(data["replies"]) == 2
+    assert data["replies"][1]["text"].startswith(i18n.HANDOFF_NOTICE["vi"].split("{")[0])
     history = client.get(
         f"/api/chat/{data['conversation_id']}/messages", headers={"X-Conversation-Token": data["token"]}
     ).get_json()
-    assert [(m["role"], m["text"]) for m in history["messages"]] == [
-        ("founder", VI),
-        ("bot", i18n.RECEIVED_FALLBACK["vi"]),
+    assert [(m["role"], m["text"], m.get("kind")) for m in history["messages"]] == [
+        ("founder", VI, None),
+        ("bot", i18n.RECEIVED_FALLBACK["vi"], "rasa_unavailable"),
+        ("bot", data["replies"][1]["text"], "handoff"),
     ]
-    assert history["handoff"] is True  # the conversation needs staff
+    assert history["handoff"] is True  # the conversation is queued for staff
+    assert history["state"] == "pending"
 
 
 def test_custom_messages_merge_into_the_reply_before_them(chat, fake_rasa, db):
@@ -157,6 +162,8 @@ def test_custom_messages_merge_into_the_reply_before_them(chat, fake_rasa, db):
     data = chat.start(VI)
 
     assert data["handoff"] is True
+    notice = data["replies"].pop()  # the handoff notice (web/handoff.py) comes last
+    assert notice["text"].startswith(i18n.HANDOFF_NOTICE["vi"].split("{")[0])
     assert data["replies"] == [
         {
             "text": "Thị thực D-8-4 dành cho nhà sáng lập.",

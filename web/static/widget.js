@@ -22,7 +22,10 @@
     error: "Cannot reach the server. Please check your connection.", retry: "Retry",
     sources: "Sources", language: "Language", auto: "Automatic", welcome: "Hello!",
     handoff: "A staff member has been notified and will reply here.", new: "New conversation",
-    you: "You", bot: "Assistant", staff: "Staff", too_long: "Your message is too long."
+    you: "You", bot: "Assistant", staff: "Staff", too_long: "Your message is too long.",
+    helpful: "Helpful", not_helpful: "Not helpful", email_prompt: "Leave your e-mail in case you have to go.",
+    email_label: "E-mail", email_save: "Save", email_saved: "Thank you. We will also write to {email}.",
+    email_invalid: "Please enter a valid e-mail address."
   };
   var BUNDLE = window.FounderDeskI18n || {
     languages: ["en"], names: { en: "English" }, rtl: ["ar"], strings: { en: FALLBACK_EN }, max_chars: 2000
@@ -57,7 +60,7 @@
   // ---------------------------------------------------------------- state
 
   var state = {
-    id: null, token: null, language: null, chosen: null, open: false, handoff: false,
+    id: null, token: null, language: null, chosen: null, open: false, handoff: false, contact: false, prev: null,
     lastSeq: 0, pending: [], pumping: false, historyFailed: false, stream: null, pollTimer: null
   };
 
@@ -69,12 +72,14 @@
       state.language = supported(saved.language);
       state.chosen = supported(saved.chosen);
       state.open = saved.open === true;
+      state.prev = saved.prev && typeof saved.prev.id === "string" && typeof saved.prev.token === "string" ? saved.prev : null;
     } catch (e) { /* storage unavailable or corrupt: start fresh */ }
   }
   function save() {
     try {
       localStorage.setItem(STORE_KEY, JSON.stringify({
-        id: state.id, token: state.token, language: state.language, chosen: state.chosen, open: state.open
+        id: state.id, token: state.token, language: state.language, chosen: state.chosen, open: state.open,
+        prev: state.prev
       }));
     } catch (e) { /* private mode: the conversation lasts for this page only */ }
   }
@@ -225,6 +230,14 @@
     "textarea{flex:1;font:inherit;resize:none;border:1px solid #c4cdd8;border-radius:10px;padding:8px 10px;max-height:120px;min-height:40px;unicode-bidi:plaintext}",
     ".send{border:0;background:#0b5cab;color:#fff;border-radius:10px;padding:0 14px;font:inherit;font-weight:600;cursor:pointer}",
     ".send:disabled{opacity:.5;cursor:default}",
+    ".feedback{display:flex;gap:4px;margin:3px 4px 0}",
+    ".thumb{font-size:13px;line-height:1;border:1px solid #dfe5ec;background:#fff;border-radius:12px;padding:2px 7px;cursor:pointer;opacity:.75}",
+    ".thumb[aria-pressed=true]{opacity:1;border-color:#0b5cab;background:#e8f1fb}",
+    "form.email{flex-direction:column;gap:6px;border:1px solid #dfe5ec;border-radius:10px;padding:10px;align-self:stretch}",
+    "form.email label{display:flex;flex-direction:column;gap:6px;font-size:13px}",
+    "form.email input{font:inherit;border:1px solid #c4cdd8;border-radius:8px;padding:6px 8px}",
+    "form.email button{align-self:flex-start;border:0;background:#0b5cab;color:#fff;border-radius:8px;padding:5px 12px;font:inherit;cursor:pointer}",
+    ".email-status{margin:0;font-size:12.5px;color:#7a1c14}",
     "@media (max-width:600px){.panel{inset:0;right:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}.launcher.hidden-mobile{display:none}}"
   ].join("\n");
 
@@ -321,6 +334,10 @@
       if (who) who.textContent = t(row.getAttribute("data-role") === "founder" ? "you" : row.getAttribute("data-role"));
       var srcLabel = row.querySelector(".sources-label");
       if (srcLabel) srcLabel.textContent = t("sources");
+      row.querySelectorAll(".thumb").forEach(function (b) {
+        b.setAttribute("aria-label", t(b.getAttribute("data-key")));
+        b.setAttribute("title", t(b.getAttribute("data-key")));
+      });
     });
   }
 
@@ -376,6 +393,73 @@
     var notice = ui.log.querySelector(".notice.handoff");
     if (on && !notice) ui.log.appendChild(h("p", { class: "notice handoff", text: t("handoff") }));
     else if (on && notice) ui.log.appendChild(notice); // keep it last
+    else if (!on && notice) notice.parentNode.removeChild(notice); // the bot answers again
+    if (on && !state.contact) showEmailForm();
+    if (!on) hideEmailForm();
+  }
+
+  // ---------------------------------------------------------------- handoff: thumbs + e-mail
+
+  var EMAIL_RE = /^[^@\s<>"',;]+@[^@\s<>"',;]+\.[^@\s<>"',;]{2,}$/;
+
+  function feedbackButtons(seq) {
+    var group = h("div", { class: "feedback", role: "group" });
+    [["up", "helpful", "\uD83D\uDC4D"], ["down", "not_helpful", "\uD83D\uDC4E"]].forEach(function (f) {
+      group.appendChild(h("button", {
+        type: "button", class: "thumb " + f[0], text: f[2], "aria-label": t(f[1]), title: t(f[1]),
+        "data-key": f[1], "aria-pressed": "false",
+        onclick: function () { sendFeedback(seq, f[0], group); }
+      }));
+    });
+    return group;
+  }
+
+  function sendFeedback(seq, value, group) {
+    if (!state.id) return;
+    group.querySelectorAll("button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.classList.contains(value) ? "true" : "false");
+    });
+    request("POST", "/api/chat/" + encodeURIComponent(state.id) + "/feedback", { seq: seq, value: value },
+      { "X-Conversation-Token": state.token }).then(function (res) {
+      if (res.status === 200 && res.data) {
+        if (res.data.handoff) setHandoff(true);
+        return sync().then(function () { openStream(); });
+      }
+    }).catch(function () { showError(t("error"), true); });
+  }
+
+  function showEmailForm() {
+    if (!ui.log || !state.id || state.contact) return;
+    var existing = ui.log.querySelector(".email");
+    if (existing) { ui.log.appendChild(existing); return; }
+    var input = h("input", { type: "email", autocomplete: "email", maxlength: "254", dir: "ltr" });
+    var status = h("p", { class: "email-status", role: "status" });
+    var label = h("label", null, [h("span", { class: "email-prompt", text: t("email_prompt") }), input]);
+    input.setAttribute("aria-label", t("email_label"));
+    input.setAttribute("placeholder", t("email_label"));
+    var button = h("button", { type: "submit", text: t("email_save") });
+    var form = h("form", { class: "email", novalidate: true, onsubmit: function (e) {
+      e.preventDefault();
+      var value = input.value.trim();
+      if (!EMAIL_RE.test(value) || value.length > 254) { status.textContent = t("email_invalid"); input.focus(); return; }
+      request("POST", "/api/chat/" + encodeURIComponent(state.id) + "/contact", { email: value },
+        { "X-Conversation-Token": state.token }).then(function (res) {
+        if (res.status === 200) {
+          state.contact = true;
+          var done = h("p", { class: "notice email-saved", text: t("email_saved").replace("{email}", value) });
+          form.parentNode.replaceChild(done, form);
+        } else {
+          status.textContent = t("email_invalid");
+        }
+      }).catch(function () { status.textContent = t("error"); });
+    } }, [label, button, status]);
+    ui.log.appendChild(form);
+    scrollDown();
+  }
+
+  function hideEmailForm() {
+    var form = ui.log && ui.log.querySelector("form.email");
+    if (form) form.parentNode.removeChild(form);
   }
 
   // A message from the server (history, sync or stream). Deduplicated by seq.
@@ -396,8 +480,13 @@
     clearQuickReplies();
     var row = messageRow(m.role, m.text, m.sources);
     row.setAttribute("data-seq", String(m.seq));
+    if (m.role === "bot" && !m.kind && m.text) row.appendChild(feedbackButtons(m.seq));
     ui.log.appendChild(row);
     if (m.role !== "founder") showQuickReplies(m.buttons);
+    if (m.kind === "handoff" || m.kind === "rasa_unavailable" || m.kind === "staff_joined") setHandoff(true);
+    if (m.kind === "bot_back") setHandoff(false);
+    var form = ui.log.querySelector("form.email");
+    if (form) ui.log.appendChild(form); // keep the e-mail form last
     scrollDown();
   }
 
@@ -434,6 +523,7 @@
       if (res.status !== 200 || !res.data) throw new Error("HTTP " + res.status);
       (res.data.messages || []).forEach(receive);
       if (res.data.language && !state.chosen) { state.language = supported(res.data.language); save(); applyLanguage(); }
+      state.contact = !!res.data.contact;
       setHandoff(res.data.handoff);
       return true;
     });
@@ -516,11 +606,13 @@
     var body = { text: p.text, language: state.chosen || browserLang() || PAGE_LANG, language_locked: !!state.chosen };
     if (p.display) body.display = p.display;
     if (state.id) { body.conversation_id = state.id; body.token = state.token; }
+    else if (state.prev) { body.previous_conversation_id = state.prev.id; body.previous_token = state.prev.token; }
     return request("POST", "/api/chat", body).then(function (res) {
       var data = res.data || {};
       if (res.status === 200 && data.conversation_id) {
         p.status = "sent";
         var isNew = state.id !== data.conversation_id;
+        if (isNew) state.contact = false;
         state.id = data.conversation_id;
         state.token = data.token || state.token;
         state.language = supported(data.language) || state.language;
@@ -626,9 +718,11 @@
   }
 
   function reset() {
+    if (state.id && state.token) state.prev = { id: state.id, token: state.token }; // same founder, new topic
     forgetConversation();
     state.pending = [];
     state.handoff = false;
+    state.contact = false;
     while (ui.log.firstChild) ui.log.removeChild(ui.log.firstChild);
     hideError();
     setTyping(false);
