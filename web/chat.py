@@ -188,6 +188,9 @@ def handle_message(
         messages = rasa_client().send(
             conversation.id, text, {"language": language, "language_locked": decision.locked}
         )
+        if not messages:
+            # every founder message gets a reply from this bot; none means its action server failed
+            raise RasaUnavailable("Rasa sent no reply (is the action server down?)")
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable for conversation %s: %s", conversation.id, exc)
         fallback = i18n.received_fallback(language)

@@ -10,14 +10,17 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def reply_kind(response: dict) -> str:
-    """answer (cites a programme), handoff, unknown (honest: offers a person) or chat (greeting etc.)."""
+    """answer (cites a programme), handoff, unknown (honest: asks whether to pass it to a person)
+    or chat (greetings and other small talk)."""
     replies = response["replies"]
     if any(r.get("sources") for r in replies):
         return "answer"
     if response["handoff"]:
         return "handoff"
-    if any(b.get("payload") == "/request_human" for r in replies for b in r.get("buttons") or []):
-        return "unknown"
+    for r in replies:  # "shall I pass this to a person?" with yes / no buttons
+        payloads = {b.get("payload") for b in r.get("buttons") or []}
+        if {"/request_human", "/deny"} <= payloads:
+            return "unknown"
     return "chat"
 
 
