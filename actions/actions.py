@@ -81,11 +81,12 @@ class ActionAnswerQuestion(Action):
             if programme_id:
                 return self._answer(dispatcher, tracker, kb.get(programme_id), lang, related=())
             result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
+            search = compose.search_summary(result)
             if result.answerable and result.hits:
                 best = result.hits[0]
                 related = compose.related_hits(result.hits, best.id)
-                return self._answer(dispatcher, tracker, kb.get(best.id), lang, related)
-            return self._unanswered(dispatcher, tracker, lang, compose.suggestions(result))
+                return self._answer(dispatcher, tracker, kb.get(best.id), lang, related, search)
+            return self._unanswered(dispatcher, tracker, lang, compose.suggestions(result), search)
         except (NotFound, InvalidQuery):
             return self._unanswered(dispatcher, tracker, lang, ())
         except KnowledgeError:
@@ -94,17 +95,22 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("handoff_offered", True)]
 
     @staticmethod
-    def _answer(dispatcher, tracker, programme, lang, related) -> List[EventType]:
-        send(dispatcher, compose.programme_answer(programme, lang, related))
+    def _answer(dispatcher, tracker, programme, lang, related, search=None) -> List[EventType]:
+        reply = compose.programme_answer(programme, lang, related)
+        if search:
+            reply.custom["search"] = search
+        send(dispatcher, reply)
         events: List[EventType] = [SlotSet("unanswered_count", 0)]
         if tracker.get_slot("handoff_offered"):
             events.append(SlotSet("handoff_offered", False))
         return events
 
     @staticmethod
-    def _unanswered(dispatcher, tracker, lang, maybe) -> List[EventType]:
+    def _unanswered(dispatcher, tracker, lang, maybe, search=None) -> List[EventType]:
         count = int(tracker.get_slot("unanswered_count") or 0) + 1
-        send(dispatcher, compose.unanswerable(lang, count, maybe))
+        reply = compose.unanswerable(lang, count, maybe)
+        reply.custom["search"] = search or {"answerable": False, "results": []}
+        send(dispatcher, reply)
         return [SlotSet("unanswered_count", count), SlotSet("handoff_offered", True)]
 
 
@@ -148,7 +154,9 @@ class ActionFindEligible(Action):
             kb = get_kb()
             matches = kb.eligible(profile)
             programmes = {pid: kb.get(pid) for pid in compose.ids_to_show(matches)}
-            send(dispatcher, compose.eligibility_reply(matches, programmes, lang))
+            reply = compose.eligibility_reply(matches, programmes, lang)
+            reply.custom["profile"] = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+            send(dispatcher, reply)
         except KnowledgeError:
             logger.exception("knowledge base unavailable")
             send(dispatcher, compose.kb_unavailable(lang))

@@ -111,6 +111,12 @@ def programme_answer(programme, lang: str, related: Iterable = (), today: Option
                  custom=custom_payload(lang, [source(programme, lang)]))
 
 
+def search_summary(result) -> dict:
+    """What the search found, for the staff console and the admin insights (custom payload "search")."""
+    return {"query": result.query, "answerable": bool(result.answerable),
+            "results": [{"id": h.id, "score": round(float(h.score), 4), "title": h.title} for h in result.hits]}
+
+
 def related_hits(hits: Sequence, answered_id: str) -> list:
     """The other hits of a search, as related programmes."""
     return [hit for hit in hits if hit.id != answered_id][:MAX_RELATED]

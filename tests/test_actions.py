@@ -144,9 +144,11 @@ async def test_answer_in_the_founders_language_with_sources(dispatcher, make_tra
     assert t("window.rolling", "vi") in answer["text"]
     assert [b["payload"] for b in answer["buttons"]] == ['/ask_programme{"programme_id":"oasis"}',
                                                          '/ask_programme{"programme_id":"tips"}']
+    search = custom["custom"].pop("search")
     assert custom["custom"] == {"sources": [{"id": "visa-d8-4", "title": "Visa khởi nghiệp (D-8-4)",
                                              "url": "https://example.org"}],
                                 "language": "vi", "handoff": False}
+    assert search["answerable"] is True and [r["id"] for r in search["results"]][0] == "visa-d8-4"
 
 
 @pytest.mark.asyncio
@@ -179,7 +181,11 @@ async def test_unanswerable_question_offers_a_person_and_counts(dispatcher, make
     assert message["text"].startswith(t("unanswerable.first", "vi"))
     assert [b["payload"] for b in message["buttons"]] == [
         '/ask_programme{"programme_id":"tips"}', "/request_human", "/deny"]
+    search = custom["custom"].pop("search")
     assert custom["custom"] == {"sources": [], "language": "vi", "handoff": False}
+    assert search == {"query": "q", "answerable": False,
+                      "results": [{"id": "tips", "score": 0.78, "title": "TIPS"},
+                                  {"id": "oasis", "score": 0.5, "title": "OASIS"}]}
 
 
 @pytest.mark.asyncio
@@ -283,6 +289,8 @@ async def test_find_eligible_lists_matches_and_near_misses(dispatcher, make_trac
     assert t("eligible.missed", "ko", criteria=t("criterion.stage", "ko")) in text
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][0] == '/ask_programme{"programme_id":"tips"}'
     assert [s["id"] for s in customs(dispatcher)[0]["sources"]] == ["tips", "oasis", "visa-d8-4"]
+    assert customs(dispatcher)[0]["profile"] == {"founder_status": "student", "company_stage": "early",
+                                                 "company_age": 2.0, "sector": "ai", "in_jeonbuk": True}
     assert events == [SlotSet(slot, None) for slot in actions.FORM_SLOTS]
 
 
@@ -402,7 +410,8 @@ async def test_answer_and_eligibility_against_a_real_knowledge_base(dispatcher, 
     use_kb(seeded_kb)
     await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(text="TIPS"), {})
     custom = customs(dispatcher)[-1]
-    assert set(custom) == {"sources", "language", "handoff"} and custom["language"] == "vi"
+    assert set(custom) == {"sources", "language", "handoff", "search"} and custom["language"] == "vi"
+    assert custom["search"]["answerable"] and custom["search"]["results"][0]["id"] == "tips"
 
     tracker = make_tracker(slots={"founder_status": "student", "company_stage": "pre_founding", "company_age": 0.0,
                                   "sector": "ai", "in_jeonbuk": True})
