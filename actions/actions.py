@@ -26,6 +26,8 @@ from knowledge.languages import NATIVE_NAMES, SUPPORTED
 
 logger = logging.getLogger(__name__)
 
+# Below this intent confidence a change_language prediction is answered as a question instead.
+CHANGE_LANGUAGE_MIN_CONFIDENCE = 0.6
 FORM_SLOTS = ("founder_status", "company_stage", "company_age", "sector", "in_jeonbuk")
 
 
@@ -173,6 +175,12 @@ class ActionChangeLanguage(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        if (not (message.get("text") or "").startswith("/")
+                and intent.get("confidence", 1.0) < CHANGE_LANGUAGE_MIN_CONFIDENCE):
+            # Switching language is disruptive: when NLU is unsure ("I can't speak Korean, is there an
+            # interpreter?"), treat the message as a question for the knowledge base instead.
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         current = reply_language(tracker)
         wanted = parsing.entity_value(message.get("entities"), "requested_language")
         if not wanted and not (message.get("text") or "").startswith("/"):

@@ -417,3 +417,13 @@ async def test_answer_and_eligibility_against_a_real_knowledge_base(dispatcher, 
                                   "sector": "ai", "in_jeonbuk": True})
     await actions.ActionFindEligible().run(dispatcher, tracker, {})
     assert texts(dispatcher)[-1].startswith(t("eligible.intro", "vi"))
+
+
+@pytest.mark.asyncio
+async def test_unsure_language_change_is_answered_as_a_question(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    tracker = make_tracker(text="Tôi không nói được tiếng Hàn, có phiên dịch không?")
+    tracker.latest_message["intent"] = {"name": "change_language", "confidence": 0.5}
+    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
+    assert kb.searches and events == [SlotSet("unanswered_count", 0)]
+    assert not any(e.get("name") == "language" for e in events)
