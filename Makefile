@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 RASA := PYTHONPATH=$(CURDIR) $(RVENV)/bin/rasa
 export FOUNDERDESK_HOME ?= $(CURDIR)
 export HF_HUB_OFFLINE := 1
+export RASA_TELEMETRY_ENABLED := false
+export FOUNDERDESK_ACTIONS_PORT ?= 5055
 export TRANSFORMERS_OFFLINE := 1
 RASA_DATA := config.yml bot/domain.yml $(shell find data bot -name '*.yml' -o -name '*.py' 2>/dev/null | grep -v __pycache__)
 
@@ -61,7 +63,7 @@ test: setup kb train validate ## Run the whole test suite (unit, integration, Ra
 
 rasa-test: models/.trained ## rasa test with the test stories in tests/
 	$(RASA) test core --stories tests/test_stories.yml --model models/founder-desk.tar.gz \
-		--endpoints bot/endpoints.yml --out var/rasa-results --fail-on-prediction-errors
+		--endpoints bot/endpoints.yml --out var/rasa-results --e2e --fail-on-prediction-errors
 
 rasa-test-nlu: $(RVENV)/.installed ## NLU cross-validation per language (slow)
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-results

@@ -207,8 +207,11 @@ def handle_message(
         return Exchange(conversation.id, token, language, True, [_reply(m) for m in replies])
 
     merged = merge_messages(messages)
+    bot_locked = False
     if merged.language in i18n.LANGUAGES and not decision.locked:
         language = merged.language  # the bot may switch language on request ("answer in Korean")
+        # a switch the founder asked the bot for sticks like the picker's explicit choice
+        bot_locked = any(c.get("language_locked") is True for c in merged.customs)
     replies = [r.to_api() for r in merged.replies]
     with store.transaction(db):
         for reply in merged.replies:
@@ -227,7 +230,9 @@ def handle_message(
                 sources=reply.sources,
                 meta=meta,
             )
-        if language != decision.language:
+        if bot_locked:
+            store.update_conversation(db, conversation.id, language=language, language_locked=True)
+        elif language != decision.language:
             store.update_conversation(db, conversation.id, language=language)
         conversation = store.get_conversation(db, conversation.id)
         reason = handoff.trigger_from_bot(db, conversation, merged.handoff, merged.customs)

@@ -82,3 +82,11 @@ def test_conversation_continues_and_history_is_stored(stack):
     messages = json.loads(urllib.request.urlopen(req, timeout=10).read())["messages"]
     roles = [m["role"] for m in messages]
     assert roles[0] == "founder" and roles.count("founder") == 2 and "bot" in roles
+
+
+def test_asked_language_change_sticks(stack):
+    first = stack.chat("Please answer in Korean from now on")
+    assert first["language"] == "ko"
+    second = stack.chat("How do I register my company in Korea?", conversation=first)
+    assert second["language"] == "ko"
+    assert any(r.get("sources") for r in second["replies"])
