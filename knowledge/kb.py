@@ -154,14 +154,8 @@ class KnowledgeBase:
 
     def list(self, status: str | None = None, category: str | None = None) -> list[Programme]:
         """Programmes, optionally filtered by status and category, ordered by id."""
-        where, params = [], []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if category:
-            where.append("category = ?")
-            params.append(category)
-        sql = "SELECT * FROM programs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        clause, params = _where(status=status, category=category)
+        sql = f"SELECT * FROM programs{clause} ORDER BY id"
         return [Programme(self._row_to_record(r), r["version"]) for r in self.db.query(sql, params)]
 
     def count(self, status: str | None = None) -> int:
@@ -174,6 +168,22 @@ class KnowledgeBase:
         if ids:
             return [self.get(i).record for i in ids]
         return [p.record for p in self.list()]
+
+    def audit(self, *, actor: str | None = None, program_id: str | None = None, limit: int = 50,
+              offset: int = 0) -> list[dict]:
+        """The change log, newest first: who saved which version of which programme, how and when."""
+        clause, params = _where(actor=actor, program_id=program_id)
+        return list(self.db.query(
+            f"SELECT id, program_id, version, action, actor, created_at FROM versions{clause} "
+            "ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset]))
+
+    def actors(self) -> list[str]:
+        """Everyone who ever changed a programme."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT actor FROM versions ORDER BY actor")]
+
+    def ids(self) -> set[str]:
+        """The ids of every programme, whatever its status."""
+        return {r[0] for r in self.db.execute("SELECT id FROM programs")}
 
     def history(self, program_id: str) -> list[dict]:
         """Every saved version of a programme, oldest first."""
@@ -508,6 +518,13 @@ class KnowledgeBase:
         """Published programmes checked against a founder's profile (see knowledge.eligibility)."""
         from .eligibility import match_all
         return match_all(self.list(status="published"), profile)
+
+
+def _where(**filters) -> tuple[str, list]:
+    """`` WHERE a = ? AND b = ?`` and its parameters for the filters that are set (column names are ours)."""
+    used = {k: v for k, v in filters.items() if v}
+    clause = " WHERE " + " AND ".join(f"{k} = ?" for k in used) if used else ""
+    return clause, list(used.values())
 
 
 def detect_language(text: str, prior: str | None = None, history: tuple = ()) -> tuple[str, float]:

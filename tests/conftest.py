@@ -15,12 +15,14 @@ def isolated_paths(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The real action server, Rasa server and web app on free ports (web.testing.Stack)."""
+    yield from running_stack(tmp_path_factory.mktemp("stack"))
+
+
+def running_stack(workdir):
+    """Start the real stack in ``workdir`` for a fixture; a missing model or KB fails the test clearly."""
     from web.testing import Stack
     try:
-        s = Stack(tmp_path_factory.mktemp("stack"))
+        with Stack.running(workdir) as stack:
+            yield stack
     except FileNotFoundError as exc:
         pytest.fail(str(exc))
-    try:
-        yield s.start()
-    finally:
-        s.stop()

@@ -405,30 +405,14 @@ def insights_page():
 
 # ---------------------------------------------------------------- audit log
 
-def audit_entries(kb, *, actor_name: str | None = None, program_id: str | None = None,
-                  limit: int = AUDIT_PAGE, offset: int = 0) -> list[dict]:
-    """Newest first: who saved which version of which programme, with what action, when."""
-    where, params = [], []
-    if actor_name:
-        where.append("actor = ?")
-        params.append(actor_name)
-    if program_id:
-        where.append("program_id = ?")
-        params.append(program_id)
-    sql = ("SELECT id, program_id, version, action, actor, created_at FROM versions"
-           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ? OFFSET ?")
-    return list(kb.db.query(sql, [*params, limit, offset]))
-
-
 @bp.get("/audit")
 def audit():
     kb = get_kb()
     page = max(request.args.get("page", type=int) or 1, 1)
     who = request.args.get("actor") or None
     program_id = request.args.get("program") or None
-    entries = audit_entries(kb, actor_name=who, program_id=program_id, limit=AUDIT_PAGE + 1,
-                            offset=(page - 1) * AUDIT_PAGE)
-    actors = [r[0] for r in kb.db.execute("SELECT DISTINCT actor FROM versions ORDER BY actor")]
-    existing = {r[0] for r in kb.db.execute("SELECT id FROM programs")}
+    entries = kb.audit(actor=who, program_id=program_id, limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE)
+    actors = kb.actors()
+    existing = kb.ids()
     return render_template("admin/audit.html", entries=entries[:AUDIT_PAGE], more=len(entries) > AUDIT_PAGE,
                            page=page, who=who, program_id=program_id, actors=actors, existing=existing)

@@ -6,6 +6,7 @@ with an echo in the conversation's language, then ``flask --app web serve``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -216,6 +217,16 @@ class Stack:
         self.start_rasa()
         self.start_web()
         return self
+
+    @classmethod
+    @contextlib.contextmanager
+    def running(cls, workdir: Path):
+        """``with Stack.running(dir) as stack:``: started, and stopped whatever happens."""
+        stack = cls(workdir)
+        try:
+            yield stack.start()
+        finally:
+            stack.stop()
 
     def stop_process(self, name):
         p = self.processes.pop(name, None)

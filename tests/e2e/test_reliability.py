@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from web.testing import Stack, WebServer
+from web.testing import WebServer
 
 pytestmark = pytest.mark.e2e
 
@@ -12,14 +12,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def own_stack(tmp_path):
     """A stack of its own: these tests stop and restart its processes."""
-    try:
-        s = Stack(tmp_path)
-    except FileNotFoundError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield s.start()
-    finally:
-        s.stop()
+    from conftest import running_stack
+    yield from running_stack(tmp_path)
 
 
 def history(stack, conversation):
