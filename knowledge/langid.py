@@ -201,7 +201,11 @@ def _vote(text: str, candidates: list[str]) -> dict[str, float]:
         weights = (1.5, 1.0, 1.0)
     else:
         weights = (1.0, 1.0, 1.0)
-    by_langdetect, by_cld3 = _langdetect(text), _cld3(text)
+    by_cld3 = _cld3(text)
+    # langdetect is the slowest voter (pure Python, ~15 ms): skip it when the other two agree firmly
+    agree = ngram and by_cld3 and max(ngram, key=ngram.get) == max(by_cld3, key=by_cld3.get)
+    settled = agree and n_letters >= 15 and max(ngram.values()) >= 0.9 and max(by_cld3.values()) >= 0.9
+    by_langdetect = {} if settled else _langdetect(text)
     voters = [(weights[0], ngram, None), (weights[1], by_langdetect, _LANGDETECT_LANGS), (weights[2], by_cld3, None)]
     candidates = candidates or sorted(set(by_langdetect) | set(by_cld3))
     scores = {}
