@@ -12,9 +12,11 @@ CODE_RE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}-\d{1,2}(?:-\d{1,2})?)(?![\w-])")
 ACRONYM_RE = re.compile(r"(?<![\w&])([A-Z]{3,9})(?![\w&])")
 ACRONYM_STOP = {"KRW", "USD", "THE", "AND", "FOR", "FAQ", "CEO", "URL", "PDF"}
 CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
-# Weights of the fused score. A strong lexical weight hurt: generic words ("help", "free") match
-# many programmes through trigrams, so BM25 only breaks near-ties.
-LEXICAL_WEIGHT = 0.01
+# Weights of the fused score. BM25 over trigrams only breaks near-ties: generic words ("help", "free")
+# match many programmes. Chosen on the knowledge base's own example questions, each searched with its
+# translations held out of both the dense and the lexical index (P@1 0.593 at 0, 0.640 at 0.02,
+# 0.642 at 0.04).
+LEXICAL_WEIGHT = 0.02
 TITLE_CODE_BONUS = 0.12
 TEXT_CODE_BONUS = 0.03
 # A programme's dense score is the mean of its TOP_K most similar chunks (over every language's
