@@ -17,7 +17,8 @@ MESSAGES = [
     "hello", "How can I get a startup visa?", "창업 지원금이 있나요?", "Tôi cần văn phòng miễn phí",
     "有没有出口支持？", "thanks", "Where can I make a prototype?", "Как открыть банковский счёт?",
 ]
-ROUNDS_PER_FOUNDER = 3
+ROUNDS_PER_FOUNDER = 2   # passes over MESSAGES per founder in one batch
+BATCHES = 4              # batches per path, alternating stack and bare Rasa to cancel machine drift
 
 
 def post(url: str, body: dict, timeout: float = 120) -> dict:
@@ -49,14 +50,30 @@ def founder_via_rasa(rasa_url: str) -> list[float]:
     return times
 
 
-def measure(fn, target: str, founders: int) -> dict:
-    fn(target)  # warm up every path once
+def batch(fn, target: str, founders: int) -> tuple[list[float], float]:
+    """One batch: ``founders`` concurrent founders; returns latencies and wall time."""
     start = time.perf_counter()
     with ThreadPoolExecutor(founders) as pool:
         samples = [t for times in pool.map(lambda _: fn(target), range(founders)) for t in times]
-    wall = time.perf_counter() - start
+    return samples, time.perf_counter() - start
+
+
+def summary(samples: list[float], wall: float, founders: int) -> dict:
     return {"founders": founders, "messages": len(samples), "p50_ms": round(statistics.median(samples), 1),
             "p95_ms": round(float(np.percentile(samples, 95)), 1), "msgs_per_s": round(len(samples) / wall, 2)}
+
+
+def compare(stack_url: str, rasa_url: str, founders: int) -> dict:
+    """Alternate batches through the stack and straight to Rasa, so both see the same machine."""
+    founder_via_stack(stack_url), founder_via_rasa(rasa_url)  # warm up every path once
+    runs = {"stack": ([], 0.0), "bare_rasa": ([], 0.0)}
+    for _ in range(BATCHES):
+        for name, fn, target in (("bare_rasa", founder_via_rasa, rasa_url), ("stack", founder_via_stack, stack_url)):
+            samples, wall = batch(fn, target, founders)
+            runs[name] = (runs[name][0] + samples, runs[name][1] + wall)
+    full, bare = (summary(*runs[name], founders) for name in ("stack", "bare_rasa"))
+    return {"founders": founders, "stack": full, "bare_rasa": bare,
+            "throughput_ratio": round(full["msgs_per_s"] / bare["msgs_per_s"], 3)}
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -75,12 +92,7 @@ def run(settings=None) -> dict:
         stack = Stack(Path(tmp)).start()
         try:
             rasa_url = stack.env["FOUNDERDESK_RASA_URL"]
-            rows = []
-            for founders in (1, 8):
-                bare = measure(founder_via_rasa, rasa_url, founders)
-                full = measure(founder_via_stack, stack.url, founders)
-                rows.append({"founders": founders, "stack": full, "bare_rasa": bare,
-                             "throughput_ratio": round(full["msgs_per_s"] / bare["msgs_per_s"], 3)})
+            rows = [compare(stack.url, rasa_url, founders) for founders in (1, 8)]
             rss = {name: peak_rss_mb(p.pid) for name, p in stack.processes.items()}
             rss["web"] = peak_rss_mb(stack.web.process.pid)
         finally:

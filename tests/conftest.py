@@ -18,6 +18,12 @@ def stack(tmp_path_factory):
     yield from running_stack(tmp_path_factory.mktemp("stack"))
 
 
+@pytest.fixture
+def own_stack(tmp_path):
+    """A stack of its own, for tests that stop and restart its processes."""
+    yield from running_stack(tmp_path)
+
+
 def running_stack(workdir):
     """Start the real stack in ``workdir`` for a fixture; a missing model or KB fails the test clearly."""
     from web.testing import Stack

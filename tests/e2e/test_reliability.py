@@ -9,13 +9,6 @@ from web.testing import WebServer
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def own_stack(tmp_path):
-    """A stack of its own: these tests stop and restart its processes."""
-    from conftest import running_stack
-    yield from running_stack(tmp_path)
-
-
 def history(stack, conversation):
     req = urllib.request.Request(f"{stack.url}/api/chat/{conversation['conversation_id']}/messages?after=0",
                                  headers={"X-Conversation-Token": conversation["token"]})
