@@ -121,18 +121,17 @@ def patch_program(program_id):
     data = body()
     if data is None:
         return error(400, "invalid_json", "Send the keys to change as a JSON object.")
-    try:
-        programme, stats = save(lambda kb: kb.patch(program_id, data, actor=actor()))
-    except NotFound as exc:
-        return error(404, "not_found", str(exc))
-    except InvalidRecord as exc:
-        return invalid(exc)
-    return program_json(programme, stats)
+    return _change(lambda kb: kb.patch(program_id, data, actor=actor()))
 
 
 def _set_status(program_id, status):
+    return _change(lambda kb: kb.set_status(program_id, status, actor=actor()))
+
+
+def _change(fn):
+    """Save a change to an existing programme; unknown id -> 404, invalid result -> 400 with problems."""
     try:
-        programme, stats = save(lambda kb: kb.set_status(program_id, status, actor=actor()))
+        programme, stats = save(fn)
     except NotFound as exc:
         return error(404, "not_found", str(exc))
     except InvalidRecord as exc:

@@ -331,13 +331,19 @@ def queue():
     )
 
 
-@bp.get("/c/<conversation_id>")
-@staff_required
-def conversation_view(conversation_id):
+def _transcript(conversation_id):
+    """The store handle, the conversation (404 if unknown), its messages and its assignee."""
     db = store.get_db()
     conversation = load(conversation_id)
     messages = store.list_messages(db, conversation.id, limit=5000)
     assignee = auth.get_user(db, conversation.assignee_id) if conversation.assignee_id else None
+    return db, conversation, messages, assignee
+
+
+@bp.get("/c/<conversation_id>")
+@staff_required
+def conversation_view(conversation_id):
+    db, conversation, messages, assignee = _transcript(conversation_id)
     return render_template(
         "console/conversation.html",
         conversation=conversation,
@@ -485,10 +491,7 @@ def api_summary():
 @api.get("/conversations/<conversation_id>")
 @staff_required
 def api_conversation(conversation_id):
-    db = store.get_db()
-    conversation = load(conversation_id)
-    messages = store.list_messages(db, conversation.id, limit=5000)
-    assignee = auth.get_user(db, conversation.assignee_id) if conversation.assignee_id else None
+    db, conversation, messages, assignee = _transcript(conversation_id)
     return jsonify(
         {
             "id": conversation.id,
