@@ -202,7 +202,7 @@ class Stack:
         wait_http(f"http://127.0.0.1:{self.ports['actions']}/health", 120, p, "action server")
 
     def start_rasa(self):
-        p = self._spawn("rasa", [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api",
+        p = self._spawn("rasa", [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
                                  "--port", str(self.ports["rasa"]), "--model", str(MODEL),
                                  "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"])
         wait_http(f"http://127.0.0.1:{self.ports['rasa']}/status", 300, p, "rasa")
