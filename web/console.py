@@ -492,22 +492,16 @@ def api_summary():
 @staff_required
 def api_conversation(conversation_id):
     db, conversation, messages, assignee = _transcript(conversation_id)
-    return jsonify(
-        {
-            "id": conversation.id,
-            "state": conversation.state,
-            "language": conversation.language,
-            "waiting_since": conversation.pending_since,
-            "assignee": assignee.username if assignee else None,
-            "reason": conversation.handoff_reason,
-            "category": conversation.category,
-            "contact_email": conversation.contact_email,
-            "messages": [staff_message_api(m) for m in messages],
-            "notes": list_notes(db, conversation.id),
-            "search": last_search(messages),
-            "related": related_conversations(db, conversation),
-        }
-    )
+    return jsonify(_conversation_api(
+        conversation, assignee,
+        reason=conversation.handoff_reason,
+        category=conversation.category,
+        contact_email=conversation.contact_email,
+        messages=[staff_message_api(m) for m in messages],
+        notes=list_notes(db, conversation.id),
+        search=last_search(messages),
+        related=related_conversations(db, conversation),
+    ))
 
 
 @api.get("/conversations/<conversation_id>/messages")
@@ -564,13 +558,16 @@ def _state(conversation_id: str, **extra):
     db = store.get_db()
     conversation = store.get_conversation(db, conversation_id)
     assignee = auth.get_user(db, conversation.assignee_id) if conversation.assignee_id else None
-    return jsonify(
-        {
-            "id": conversation.id,
-            "state": conversation.state,
-            "language": conversation.language,
-            "waiting_since": conversation.pending_since,
-            "assignee": assignee.username if assignee else None,
-            **extra,
-        }
-    )
+    return jsonify(_conversation_api(conversation, assignee, **extra))
+
+
+def _conversation_api(conversation, assignee, **extra) -> dict:
+    """The staff API's view of a conversation (the fields checks outside the project rely on first)."""
+    return {
+        "id": conversation.id,
+        "state": conversation.state,
+        "language": conversation.language,
+        "waiting_since": conversation.pending_since,
+        "assignee": assignee.username if assignee else None,
+        **extra,
+    }

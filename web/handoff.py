@@ -207,14 +207,8 @@ def start(db, conversation: store.Conversation, reason: str, *, user_id: int | N
     store.update_conversation(db, conversation.id, **fields)
     log_event(db, conversation.id, "pending", user_id, reason=reason)
     wait = expected_wait(current_app.config)
-    notice = store.add_message(
-        db,
-        conversation.id,
-        "bot",
-        notice_text(conversation.language, wait),
-        language=conversation.language,
-        meta={"kind": "handoff", "reason": reason, "wait": wait.to_api()},
-    )
+    notice = bot_notice(db, conversation, notice_text(conversation.language, wait), kind="handoff",
+                        reason=reason, wait=wait.to_api())
     if has_request_context():
         g.setdefault("founderdesk_new_pending", []).append(
             {"conversation_id": conversation.id, "language": conversation.language, "reason": reason}
@@ -279,18 +273,17 @@ def claim(db, conversation: store.Conversation, user, assignee_id: int | None = 
             pending_since=ts,
             unanswered_streak=0,
         )
-        store.add_message(
-            db,
-            conversation.id,
-            "bot",
-            i18n.localized(i18n.STAFF_JOINED, conversation.language),
-            language=conversation.language,
-            meta={"kind": "staff_joined"},
-        )
+        bot_notice(db, conversation, i18n.localized(i18n.STAFF_JOINED, conversation.language), kind="staff_joined")
         log_event(db, conversation.id, "takeover", user.id, assignee_id=target)
         return
     store.update_conversation(db, conversation.id, state="open", needs_staff=True, assignee_id=target)
     log_event(db, conversation.id, "claim" if target == user.id else "assign", user.id, assignee_id=target)
+
+
+def bot_notice(db, conversation: store.Conversation, text: str, *, kind: str, **meta) -> store.Message:
+    """A message the web app itself writes to the founder as the bot (handoff, staff joined, bot back)."""
+    return store.add_message(db, conversation.id, "bot", text, language=conversation.language,
+                             meta={"kind": kind, **meta})
 
 
 def reply(db, conversation: store.Conversation, user, text: str, *, sources=(), meta: dict | None = None):
@@ -316,14 +309,7 @@ def resolve(db, conversation: store.Conversation, user, *, hand_back: bool = Tru
         unanswered_streak=0,
     )
     if hand_back:
-        store.add_message(
-            db,
-            conversation.id,
-            "bot",
-            i18n.localized(i18n.BOT_BACK, conversation.language),
-            language=conversation.language,
-            meta={"kind": "bot_back"},
-        )
+        bot_notice(db, conversation, i18n.localized(i18n.BOT_BACK, conversation.language), kind="bot_back")
     log_event(db, conversation.id, "resolve", user.id, hand_back=hand_back)
 
 
