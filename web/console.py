@@ -414,17 +414,13 @@ def search():
 def canned():
     db = store.get_db()
     if request.method == "POST":
-        language = i18n.normalize(request.form.get("language"))
-        title = (request.form.get("title") or "").strip()
-        text = (request.form.get("text") or "").strip()
-        if not (language and title and text):
-            flash("Language, title and text are required.")
-        else:
+        form = _canned_form()
+        if form:
             ts = store.now()
             db.execute(
                 "INSERT INTO canned_replies (language, title, text, created_by, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (language, title[:200], text[:4000], current_user().id, ts, ts),
+                (*form, current_user().id, ts, ts),
             )
             flash("Canned reply added.")
         return redirect(url_for("console.canned"))
@@ -434,18 +430,25 @@ def canned():
 @bp.post("/canned/<int:reply_id>/edit")
 @staff_required
 def canned_edit(reply_id):
+    form = _canned_form()
+    if form:
+        store.get_db().execute(
+            "UPDATE canned_replies SET language = ?, title = ?, text = ?, updated_at = ? WHERE id = ?",
+            (*form, store.now(), reply_id),
+        )
+        flash("Canned reply saved.")
+    return redirect(url_for("console.canned"))
+
+
+def _canned_form():
+    """(language, title, text) from the canned-reply form, trimmed to size; None (and a flash) if incomplete."""
     language = i18n.normalize(request.form.get("language"))
     title = (request.form.get("title") or "").strip()
     text = (request.form.get("text") or "").strip()
     if not (language and title and text):
         flash("Language, title and text are required.")
-    else:
-        store.get_db().execute(
-            "UPDATE canned_replies SET language = ?, title = ?, text = ?, updated_at = ? WHERE id = ?",
-            (language, title[:200], text[:4000], store.now(), reply_id),
-        )
-        flash("Canned reply saved.")
-    return redirect(url_for("console.canned"))
+        return None
+    return language, title[:200], text[:4000]
 
 
 @bp.post("/canned/<int:reply_id>/delete")
