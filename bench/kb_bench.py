@@ -58,7 +58,7 @@ def synthesize(kb, target: int) -> int:
     model_id, dim = kb.encoder.model_id, kb.encoder.dim
     vectors = {h: np.frombuffer(v, dtype=np.float32) for h, v in kb.db.execute(
         "SELECT content_hash, vector FROM embeddings WHERE model_id = ?", [model_id])}
-    from knowledge.chunks import content_hash, record_chunks
+    from knowledge.chunks import record_chunks
     from knowledge.records import normalize_record
     n, i = len(seeds), 0
     with kb.db.atomic():

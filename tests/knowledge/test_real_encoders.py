@@ -1,5 +1,4 @@
 """Integration: real encoders on the real seed knowledge base (marked slow)."""
-import json
 from pathlib import Path
 
 import pytest

@@ -1,6 +1,5 @@
 """App factory, configuration layers, secret key, store migrations, CLI, widget assets, demo page."""
 
-import os
 import re
 import sqlite3
 from pathlib import Path

@@ -4,8 +4,6 @@ conversation view, acting on a conversation, escaping of everything founders wro
 import pytest
 
 from knowledge.encoders import FakeEncoder  # noqa: F401  (the KB in these tests uses ENCODER=fake)
-from web import auth as webauth
-from web import store
 from web.kbaccess import close_kb, get_kb
 
 XSS = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
@@ -38,7 +36,7 @@ def pending(chat, fake_rasa):
 
 
 def page_urls(cid):
-    return [f"/console/", f"/console/c/{cid}", "/console/search?q=x", "/console/canned"]
+    return ["/console/", f"/console/c/{cid}", "/console/search?q=x", "/console/canned"]
 
 
 def test_console_pages_redirect_to_login(client, pending):
