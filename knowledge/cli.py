@@ -232,13 +232,14 @@ def eval_(db_path, encoder, questions, as_json, details):
 @kb_options
 @handle_errors
 def calibrate(db_path, encoder):
-    """Choose the answerability threshold from the knowledge base's own questions and negatives.
+    """Choose the answerability threshold from the knowledge base's own questions and negatives,
+    and test the ranking on those questions, each held out with its translations.
 
     Example: kb calibrate
     """
     from . import evaluate
     with open_kb(db_path, encoder) as kb:
-        report = evaluate.calibrate(kb)
+        report = evaluate.calibrate(kb, ranking=True)
     click.echo(json.dumps(report, indent=2))
 
 

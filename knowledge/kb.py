@@ -52,6 +52,7 @@ class _DenseIndex:
     programme_ids: list[str]     # one per block
     starts: np.ndarray           # first row of each programme block
     layout: np.ndarray           # programme x chunk-slot -> row (see search.block_layout)
+    classifier: np.ndarray       # (dim, programmes) ridge weights (see search.fit_classifier)
     titles: dict                 # programme id -> {lang: title}
     categories: dict
     title_codes: dict            # programme id -> codes in its titles
@@ -408,12 +409,13 @@ class KnowledgeBase:
                 roles=np.array([r[2] == "passage" for r in rows], dtype=bool),
                 programme_ids=programme_ids, starts=np.array(starts, dtype=np.int64),
                 layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
+                classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64)),
                 titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
                 block_of_chunk=block_of_chunk)
             return self._dense
 
-    def _lexical(self, text: str, index: "_DenseIndex") -> np.ndarray:
-        """Best (negated) BM25 of any chunk per programme, over the trigram FTS index."""
+    def _lexical(self, text: str, index: "_DenseIndex", skip: set | None = None) -> np.ndarray:
+        """Best (negated) BM25 of any chunk per programme, over the trigram FTS index (``skip``: chunk ids)."""
         terms = ranking.lexical_terms(text)
         scores = np.zeros(len(index.programme_ids), dtype=np.float32)
         if not terms:
@@ -421,6 +423,8 @@ class KnowledgeBase:
         rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?",
                                [ranking.fts_expression(terms)]).fetchall()
         for rowid, rank in rows:
+            if skip and rowid in skip:
+                continue
             block = index.block_of_chunk.get(rowid)
             if block is not None:
                 scores[block] = max(scores[block], -rank)
@@ -457,18 +461,22 @@ class KnowledgeBase:
         return matrix
 
     def score_vector(self, text: str, query_vector: np.ndarray, *, exclude: np.ndarray | None = None,
-                     exclude_negative: int | None = None) -> "ranking.Scores":
+                     exclude_negative: int | None = None, classifier: np.ndarray | None = None) -> "ranking.Scores":
         """Every score for one query (the ranking core); see search.Scores.
 
-        ``exclude`` masks chunk rows and ``exclude_negative`` one known non-question out
-        (calibration's leave-one-out).
+        For calibration's held-out tests: ``exclude`` masks chunk rows out of the dense and lexical
+        scores, ``exclude_negative`` one known non-question, and ``classifier`` replaces the
+        classifier (one fitted without the excluded rows).
         """
         index = self._dense_index()
         sims = index.matrix @ query_vector
+        skip = None
         if exclude is not None:
-            sims = np.where(exclude, -1.0, sims)
+            sims = np.where(exclude, -np.inf, sims)  # excluded rows drop out of the top-k means
+            skip = set(index.chunk_ids[exclude].tolist())
         dense = ranking.per_programme_topk(sims, index.layout)
-        lexical = self._lexical(text, index)
+        learned = query_vector @ (index.classifier if classifier is None else classifier)
+        lexical = self._lexical(text, index, skip)
         query_codes = ranking.codes_in(text)
         code = np.array([
             ranking.TITLE_CODE_BONUS if query_codes & index.title_codes.get(pid, set())
@@ -477,7 +485,7 @@ class KnowledgeBase:
         negatives = self.negative_vectors() @ query_vector
         if exclude_negative is not None:
             negatives[exclude_negative] = -1.0
-        return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, lexical, code), lexical=lexical,
+        return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, learned, lexical, code), lexical=lexical,
                               code=code, nearest=float(sims.max()) if sims.size else -1.0,
                               nearest_negative=float(negatives.max()))
 

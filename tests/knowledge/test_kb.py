@@ -111,3 +111,27 @@ def test_calibration_rejects_small_talk_and_keeps_questions(small_kb):
     assert small_kb.search("loan without collateral", lang="en").answerable
     # an exact known non-question is nearer to the negatives than to any programme
     assert not small_kb.search("tell me a joke", lang="en").answerable
+
+
+def test_classifier_separates_programmes_on_their_own_directions():
+    import numpy as np
+    from knowledge.search import fit_classifier
+    # programme 0 lives on axis 0, programme 1 on axis 1; both share axis 2 (a word every programme uses)
+    rows = np.array([[1, 0, 1], [0.9, 0, 1.1], [0, 1, 1], [0, 1.1, 0.9], [0, 1, 1.2]], dtype=np.float32)
+    weights = fit_classifier(rows, np.array([0, 2]))
+    assert weights.shape == (3, 2)
+    assert (np.argmax(rows @ weights, axis=1) == [0, 0, 1, 1, 1]).all()
+    assert np.argmax(np.array([1, 0, 0.2]) @ weights) == 0 and np.argmax(np.array([0, 1, 0.2]) @ weights) == 1
+    assert fit_classifier(np.zeros((0, 3), dtype=np.float32), np.array([], dtype=np.int64)).shape == (3, 0)
+
+
+def test_heldout_ranking_counts_every_question_once_per_language(fake_kb, make_record):
+    from knowledge.evaluate import heldout_ranking
+    fake_kb.import_records([
+        make_record(f"p{i}", f"Programme {word}", f"All about {word}",
+                    questions=[word, f"{word}?", f"{word} {word}"])
+        for i, word in enumerate(["visa", "loan", "office", "hiring", "export"])])
+    report = heldout_ranking(fake_kb, folds=3)
+    assert report["all"]["questions"] == 15 and report["en"]["questions"] == 15
+    # a held-out question still shares its programme's word with the title and summary
+    assert report["all"] == {"questions": 15, "dense_p_at_1": 1.0, "fused_p_at_1": 1.0}
