@@ -168,6 +168,12 @@ def wait_http(url, timeout, process, name):
     raise TimeoutError(f"{name} not ready at {url}")
 
 
+# As `make run` (SERVE_ENV in the Makefile): one math thread per server process, so three processes on
+# two cores do not starve each other with spinning OpenMP / OpenBLAS / TensorFlow threads.
+SERVE_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                 "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
+
 class Stack:
     """Start and stop the three processes; ``chat()`` talks to the web app like the widget does."""
 
@@ -180,6 +186,8 @@ class Stack:
             src.backup(dst)
         self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("FOUNDERDESK_")}
+        for name, value in SERVE_THREADS.items():
+            self.env.setdefault(name, value)
         self.env.update({
             "FOUNDERDESK_KB_PATH": str(kb_path), "FOUNDERDESK_WEB_DB": str(workdir / "web.db"),
             "FOUNDERDESK_ACTIONS_PORT": str(self.ports["actions"]),
@@ -208,7 +216,7 @@ class Stack:
         wait_http(f"http://127.0.0.1:{self.ports['rasa']}/status", 300, p, "rasa")
 
     def start_web(self):
-        self.web = WebServer({k: v for k, v in self.env.items() if k.startswith("FOUNDERDESK_")},
+        self.web = WebServer({k: v for k, v in self.env.items() if k.startswith("FOUNDERDESK_") or k in SERVE_THREADS},
                              port=self.ports["web"], log_path=self.workdir / "web.log").wait_ready(60)
         self.url = self.web.url
 

@@ -61,9 +61,10 @@ def test_knowledge_questions_get_an_answer_or_an_honest_offer(results):
         assert r["kind_got"] in ("answer", "unknown"), r
     right = sum(1 for r in kb if r["kind_got"] == "answer" and set(r["sources"]) & set(r["expect"]))
     wrong = sum(1 for r in kb if r["kind_got"] == "answer" and not set(r["sources"]) & set(r["expect"]))
-    # figures for the README; retrieval P@1 is about 0.8 on this set, so some answers cite a neighbour
+    # figures for the README. Search's P@1 on this set is 0.93 (kb eval), so a few answers cite a
+    # neighbouring programme; this floor catches a regression anywhere between search and the widget.
     print(f"\nkb lines: {len(kb)}, answered with an expected source: {right}, other source: {wrong}")
-    assert right / len(kb) >= 0.6
+    assert right / len(kb) >= 0.85
 
 
 def test_replies_are_in_the_question_language(results):
