@@ -108,7 +108,7 @@ def run_size(source_db: str, size: int) -> dict:
             **timing, "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
-def run_indexing(source_db: str, sample: int = 160) -> dict:
+def run_indexing(source_db: str, sample: int = 320) -> dict:
     """Index build rate (texts embedded per second), edit re-embedding work and publish latency."""
     from knowledge import KnowledgeBase, get_settings
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,11 +116,15 @@ def run_indexing(source_db: str, sample: int = 160) -> dict:
         shutil.copy(source_db, path)
         kb = KnowledgeBase.open(get_settings(kb_path=path))
         total = kb.db.execute("SELECT count(DISTINCT content_hash) FROM chunks").fetchone()[0]
-        texts = [r[0] for r in kb.db.execute("SELECT text FROM chunks WHERE role = 'passage' LIMIT ?", [sample])]
-        kb.encoder.encode_passages(texts[:2])
+        # a random sample of every kind of text (short questions, titles, whole answers), each encoded
+        # in its role, so the rate predicts a full reindex
+        texts = kb.db.execute("SELECT role, text FROM chunks ORDER BY random() LIMIT ?", [sample]).fetchall()
+        kb.encoder.encode_passages([t for _, t in texts[:2]])
         start = time.perf_counter()
-        for i in range(0, len(texts), 16):
-            kb.encoder.encode_passages(texts[i:i + 16])
+        for role in ("query", "passage"):
+            batch = [t for r, t in texts if r == role]
+            for i in range(0, len(batch), 16):
+                kb.encoder.encode(batch[i:i + 16], role)
         rate = len(texts) / (time.perf_counter() - start)
         # one-field edit versus a full reindex
         target = kb.list(status="published")[0]
