@@ -14,7 +14,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -82,19 +82,23 @@ class ActionAnswerQuestion(Action):
             kb = get_kb()
             if programme_id:
                 return self._answer(dispatcher, tracker, kb.get(programme_id), lang, related=())
-            result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
-            search = compose.search_summary(result)
-            if result.answerable and result.hits:
-                best = result.hits[0]
-                related = compose.related_hits(result.hits, best.id)
-                return self._answer(dispatcher, tracker, kb.get(best.id), lang, related, search)
-            return self._unanswered(dispatcher, tracker, lang, compose.suggestions(result), search)
+            return self.respond(dispatcher, tracker, kb, lang, kb.search(text, lang=lang, k=1 + compose.MAX_RELATED))
         except (NotFound, InvalidQuery):
             return self._unanswered(dispatcher, tracker, lang, ())
         except KnowledgeError:
             logger.exception("knowledge base unavailable")
             send(dispatcher, compose.kb_unavailable(lang))
             return [SlotSet("handoff_offered", True)]
+
+    @classmethod
+    def respond(cls, dispatcher, tracker, kb, lang, result) -> List[EventType]:
+        """Answer with the best programme of a search result, or say honestly that there is none."""
+        search = compose.search_summary(result)
+        if result.answerable and result.hits:
+            best = result.hits[0]
+            related = compose.related_hits(result.hits, best.id)
+            return cls._answer(dispatcher, tracker, kb.get(best.id), lang, related, search)
+        return cls._unanswered(dispatcher, tracker, lang, compose.suggestions(result), search)
 
     @staticmethod
     def _answer(dispatcher, tracker, programme, lang, related, search=None) -> List[EventType]:
@@ -144,6 +148,8 @@ class ActionFindEligible(Action):
         from knowledge.eligibility import Profile
 
         lang = reply_language(tracker)
+        if any(tracker.get_slot(slot) is None for slot in FORM_SLOTS if slot != "company_age"):
+            return []  # the founder left the questions early (see ValidateEligibilityForm)
         age = tracker.get_slot("company_age")
         profile = Profile(
             founder_status=tracker.get_slot("founder_status"),
@@ -216,6 +222,39 @@ class ValidateEligibilityForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_eligibility_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        """Validate the answer, unless it is no answer at all but a request to stop the questions or
+        a question the knowledge base can answer: then leave the form (answering the question)."""
+        leave = self._leave(dispatcher, tracker)
+        return leave if leave is not None else await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def _leave(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+        slot = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        text = (message.get("text") or "").strip()
+        parse = parsing.SLOT_PARSERS.get(slot)
+        if parse is None or not text or text.startswith("/") or parse(text) is not None:
+            return None
+        lang = reply_language(tracker)
+        events: List[EventType] = []
+        if not parsing.is_stop_request(text):
+            if (message.get("intent") or {}).get("name") != "ask_programme":
+                return None
+            try:
+                kb = get_kb()
+                result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
+                if not result.answerable:
+                    return None
+                events = ActionAnswerQuestion.respond(dispatcher, tracker, kb, lang, result)
+            except KnowledgeError:  # an answer to the form we could not read, as before
+                logger.exception("knowledge base unavailable")
+                return None
+        dispatcher.utter_message(text=t("form.stopped", lang))
+        # the answers given so far stay: asking again only asks what is missing
+        return [*events, SlotSet(slot, None), SlotSet("requested_slot", None), ActiveLoop(None)]
+
     @staticmethod
     def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, slot: Text) -> Dict[Text, Any]:
         dispatcher.utter_message(text=t("form.invalid", reply_language(tracker)))
@@ -272,7 +311,9 @@ class AskSlotAction(Action, abc.ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         lang = reply_language(tracker)
-        dispatcher.utter_message(text=t(f"ask.{self.slot}", lang), buttons=self.buttons(tracker, lang))
+        # the stop button sends its own title, which the form reads as a request to stop
+        stop = {"title": t("button.stop_form", lang), "payload": t("button.stop_form", lang)}
+        dispatcher.utter_message(text=t(f"ask.{self.slot}", lang), buttons=[*self.buttons(tracker, lang), stop])
         return []
 
 

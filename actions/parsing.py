@@ -111,6 +111,14 @@ SECTOR_KEYWORDS = {
               "lainnya", "otro", "otra", "autre", "أخرى", "آخر"],
 }
 
+# Asking to leave the eligibility questions, in every supported language (checked only on short messages).
+STOP_KEYWORDS = ["stop", "cancel", "quit", "exit", "never mind", "nevermind", "그만", "취소", "중단", "됐어요",
+                 "停止", "取消", "算了", "不用了", "やめ", "キャンセル", "中止", "もういい", "dừng", "hủy", "thôi",
+                 "стоп", "отмена", "отменить", "хватит", "прекрат", "toʻxta", "to'xta", "bekor", "зогс", "болих",
+                 "цуцал", "berhenti", "batal", "hentikan", "parar", "cancelar", "basta", "detener",
+                 "dejar las preguntas", "arrêter", "arrête", "annuler", "laisse tomber", "توقف", "إيقاف", "إلغاء",
+                 "الغاء", "كفى", "रुको", "बंद करो", "रद्द"]
+STOP_MAX_CHARS = 40
 PLANNING_KEYWORDS = ["planning", "plan to", "will move", "moving", "going to", "will be", "예정", "계획", "이전할",
                      "옮길", "计划", "打算", "准备", "予定", "つもり", "dự định", "sẽ chuyển", "sắp", "планир",
                      "собира", "перее", "rejalashtir", "koʻchib", "ko'chib", "төлөвлө", "нүүх", "berencana",
@@ -286,6 +294,22 @@ def parse_in_jeonbuk(text: Optional[str]) -> Optional[bool]:
     if has_keyword(norm, YES_KEYWORDS):
         return True
     return None
+
+
+def is_stop_request(text: Optional[str]) -> bool:
+    """A short message asking to stop the questions ("stop", "취소", "laisse tomber")."""
+    norm = normalize(text)
+    return bool(norm) and len(norm) <= STOP_MAX_CHARS and has_keyword(norm, STOP_KEYWORDS)
+
+
+# How each eligibility slot reads a typed answer; None means "not an answer to this question".
+SLOT_PARSERS = {
+    "founder_status": parse_founder_status,
+    "company_stage": lambda text: parse_company_stage(text)[0],
+    "company_age": parse_years,
+    "sector": parse_sector,
+    "in_jeonbuk": parse_in_jeonbuk,
+}
 
 
 def requested_language(text: Optional[str], current: Optional[str] = None) -> Optional[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions, compose
@@ -297,7 +297,9 @@ async def test_find_eligible_lists_matches_and_near_misses(dispatcher, make_trac
 @pytest.mark.asyncio
 async def test_find_eligible_without_matches_offers_a_person(dispatcher, make_tracker, use_kb):
     use_kb(FakeKB(matches=[]))
-    await actions.ActionFindEligible().run(dispatcher, make_tracker(), {})
+    tracker = make_tracker(slots={"founder_status": "overseas", "company_stage": "pre_founding",
+                                  "sector": "other", "in_jeonbuk": False})
+    await actions.ActionFindEligible().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0] == t("eligible.none", "vi")
     assert dispatcher.messages[0]["buttons"] == [{"title": t("button.person", "vi"), "payload": "/request_human"}]
 
@@ -325,13 +327,79 @@ async def test_form_validation_rejects_what_it_cannot_read(dispatcher, make_trac
     assert texts(dispatcher) == [t("form.invalid", "vi")]
 
 
+def form_tracker(make_tracker, slot, text, intent="ask_programme", **slots):
+    """The founder typed ``text`` where the form asked for ``slot`` (from_text already copied it there)."""
+    return make_tracker(text=text, intent=intent, slots={"requested_slot": slot, slot: text, **slots},
+                        extra_events=[slot_event(slot, text)], active_loop="eligibility_form")
+
+
+def leaves_form(events, slot):
+    return events[-3:] == [SlotSet(slot, None), SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["stop", "cancel the questions please", "그만할게요", "算了", "Dừng các câu hỏi"])
+async def test_a_request_to_stop_leaves_the_questions(dispatcher, make_tracker, use_kb, text):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    events = await actions.ValidateEligibilityForm().run(
+        dispatcher, form_tracker(make_tracker, "sector", text, intent="deny"), DOMAIN)
+    assert leaves_form(events, "sector")
+    assert texts(dispatcher) == [t("form.stopped", "vi")]
+    assert kb.searches == []
+
+
+@pytest.mark.asyncio
+async def test_a_question_in_the_middle_of_the_form_is_answered_and_the_form_left(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    tracker = form_tracker(make_tracker, "founder_status", "Làm sao để mở tài khoản ngân hàng?")
+    events = await actions.ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN)
+    assert kb.searches and leaves_form(events, "founder_status")
+    assert texts(dispatcher)[0].startswith("**Visa khởi nghiệp (D-8-4)**")
+    assert texts(dispatcher)[-1] == t("form.stopped", "vi")
+    assert [s["id"] for s in customs(dispatcher)[0]["sources"]] == ["visa-d8-4"]
+
+
+@pytest.mark.asyncio
+async def test_a_question_the_kb_cannot_answer_stays_in_the_form(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=UNANSWERABLE))
+    events = await actions.ValidateEligibilityForm().run(
+        dispatcher, form_tracker(make_tracker, "sector", "what is the meaning of life?"), DOMAIN)
+    assert SlotSet("sector", None) in events and ActiveLoop(None) not in events
+    assert texts(dispatcher) == [t("form.invalid", "vi")]
+
+
+@pytest.mark.asyncio
+async def test_a_readable_answer_is_never_taken_for_a_question_or_a_stop(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    events = await actions.ValidateEligibilityForm().run(
+        dispatcher, form_tracker(make_tracker, "in_jeonbuk", "no, stop asking, we are in Seoul"), DOMAIN)
+    assert SlotSet("in_jeonbuk", False) in events and ActiveLoop(None) not in events
+    assert kb.searches == [] and dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_find_eligible_says_nothing_after_the_founder_left_the_questions(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(matches=[]))
+    events = await actions.ActionFindEligible().run(dispatcher, make_tracker(slots={"founder_status": "student"}), {})
+    assert events == [] and dispatcher.messages == [] and kb.profiles == []
+
+
+def test_every_languages_stop_button_reads_as_a_stop():
+    from actions import parsing
+    for lang in parsing.LANGUAGES:
+        assert parsing.is_stop_request(t("button.stop_form", lang)), lang
+    assert not parsing.is_stop_request("I want to stop paying rent for my office, is there free space for startups?")
+
+
 @pytest.mark.asyncio
 async def test_ask_company_age_offers_years_within_the_stage(dispatcher, make_tracker):
     tracker = make_tracker(slots={"company_stage": "growth"})
     await actions.ActionAskCompanyAge().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
     assert message["text"] == t("ask.company_age", "vi")
-    assert [b["payload"] for b in message["buttons"]] == ["3", "4", "5", "6", "7"]
+    assert [b["payload"] for b in message["buttons"]][:-1] == ["3", "4", "5", "6", "7"]
+    stop = message["buttons"][-1]
+    assert stop == {"title": t("button.stop_form", "vi"), "payload": t("button.stop_form", "vi")}
 
 
 @pytest.mark.asyncio
