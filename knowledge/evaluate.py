@@ -99,6 +99,10 @@ def _chunk_texts(kb) -> dict:
     return dict(kb.db.execute("SELECT id, text FROM chunks WHERE kind = 'question'"))
 
 
+def _programme_of_rows(index) -> np.ndarray:
+    return np.repeat(np.arange(len(index.programme_ids)), np.diff(np.append(index.starts, len(index.hashes))))
+
+
 def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
     """Answerability features (top, margin) for answerable and unanswerable examples, and leave-one-out P@1.
 
@@ -124,10 +128,6 @@ def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
            for i, (text, vec) in enumerate(zip(negatives, vectors))] if index.hashes else []
     p1 = hits / len(pos) if pos else 0.0
     return np.array(pos).reshape(-1, 2), np.array(neg).reshape(-1, 2), p1
-
-
-def _programme_of_rows(index) -> np.ndarray:
-    return np.repeat(np.arange(len(index.programme_ids)), np.diff(np.append(index.starts, len(index.hashes))))
 
 
 def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
