@@ -71,8 +71,9 @@ rasa-test: models/.trained ## rasa test with the test stories in tests/
 	$(RASA) test core --stories tests/test_stories.yml --model models/founder-desk.tar.gz \
 		--endpoints bot/endpoints.yml --out var/rasa-results --e2e --fail-on-prediction-errors
 
-rasa-test-nlu: $(RVENV)/.installed ## NLU cross-validation per language (slow)
+rasa-test-nlu: $(RVENV)/.installed $(VENV)/.installed ## NLU cross-validation per language (slow)
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-results
+	$(PY) -m bench.nlu_report var/nlu-results
 
 eval: kb ## Retrieval figures on the shared dev questions
 	$(VENV)/bin/kb eval ../shared/eval/dev_questions.jsonl
