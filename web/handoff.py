@@ -26,6 +26,7 @@ thread with retries; failures are logged to ``webhook_failures``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -45,14 +46,6 @@ log = logging.getLogger(__name__)
 STATES = ("bot", "pending", "open", "resolved")
 ACTIVE = ("pending", "open")
 
-# Korean public holidays 2026 (incl. substitute holidays and election day). Check every year and
-# override with FOUNDERDESK_HOLIDAYS='["2027-01-01", ...]'.
-KOREAN_HOLIDAYS_2026 = [
-    "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-03-01", "2026-03-02", "2026-05-05",
-    "2026-05-24", "2026-05-25", "2026-06-03", "2026-06-06", "2026-08-15", "2026-08-17", "2026-09-24",
-    "2026-09-25", "2026-09-26", "2026-10-03", "2026-10-05", "2026-10-09", "2026-12-25", "2027-01-01",
-]
-
 DEFAULTS = {
     "REOPEN_DAYS": 7,  # a resolved conversation reopens as pending within this many days
     "UNANSWERED_HANDOFF": 2,  # unanswerable questions in a row that start a handoff
@@ -60,7 +53,10 @@ DEFAULTS = {
     "BUSINESS_DAYS": [0, 1, 2, 3, 4],  # Monday = 0
     "BUSINESS_OPEN": "09:00",
     "BUSINESS_CLOSE": "18:00",
-    "HOLIDAYS": KOREAN_HOLIDAYS_2026,
+    # Public holidays of this country (ISO 3166 code; "" for none), computed for any year by the
+    # ``holidays`` package, substitute holidays and election days included.
+    "HOLIDAY_COUNTRY": "KR",
+    "HOLIDAYS": [],  # the centre's own closing days on top, as ISO dates
     "RESPONSE_MINUTES": 30,  # typical wait for a person during business hours
     "HANDOFF_WEBHOOK": None,  # URL for new pending conversations; offline (None) by default
     "HANDOFF_WEBHOOK_RETRIES": 4,
@@ -74,6 +70,10 @@ EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
 class HandoffError(Exception):
     """A state change that is not allowed now (e.g. resolving a conversation the bot has)."""
+
+
+class HolidayCalendarError(ValueError):
+    """FOUNDERDESK_HOLIDAY_COUNTRY names no country the ``holidays`` package knows."""
 
 
 # --- business hours ---------------------------------------------------------------------
@@ -98,17 +98,34 @@ def _hm(value: str) -> dt.time:
     return dt.time(int(hours), int(minutes))
 
 
+@functools.lru_cache(maxsize=16)
+def public_holidays(country: str, year: int) -> frozenset:
+    """The public holidays of ``country`` in ``year`` (empty for no country)."""
+    if not country:
+        return frozenset()
+    import holidays
+
+    try:
+        return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError as exc:
+        raise HolidayCalendarError(
+            f"FOUNDERDESK_HOLIDAY_COUNTRY={country!r}: no public holiday calendar for that country "
+            "(use an ISO 3166 code such as KR, or an empty value for none)") from exc
+
+
 def expected_wait(config, now: dt.datetime | None = None) -> Wait:
     """How long a founder should expect to wait for a person, from the centre's business hours."""
     tz = ZoneInfo(config["BUSINESS_TIMEZONE"])
     local = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz)
     opens, closes = _hm(config["BUSINESS_OPEN"]), _hm(config["BUSINESS_CLOSE"])
     days = {int(d) for d in config["BUSINESS_DAYS"]}
-    holidays = {str(h) for h in config["HOLIDAYS"]}
+    closed = {str(h) for h in config["HOLIDAYS"]}
+    country = config.get("HOLIDAY_COUNTRY") or ""
     minutes = int(config["RESPONSE_MINUTES"])
 
     def working(day: dt.date) -> bool:
-        return day.weekday() in days and day.isoformat() not in holidays
+        return (day.weekday() in days and day.isoformat() not in closed
+                and day not in public_holidays(country, day.year))
 
     if working(local.date()) and opens <= local.time() < closes:
         return Wait(True, minutes, None)
@@ -411,4 +428,5 @@ def deliver_webhook(url: str, payload: dict, db_path: str, *, retries: int = 4, 
 
 
 def init_app(app) -> None:
+    public_holidays(app.config.get("HOLIDAY_COUNTRY") or "", dt.date.today().year)  # fail at start-up, not mid-chat
     app.after_request(_flush_webhooks)

@@ -192,6 +192,9 @@ SEOUL = dt.timezone(dt.timedelta(hours=9))
     (dt.datetime(2026, 11, 27, 20, 0, tzinfo=SEOUL), False, "2026-11-30 09:00"),  # Friday evening -> Monday
     (dt.datetime(2026, 12, 24, 19, 0, tzinfo=SEOUL), False, "2026-12-28 09:00"),  # Christmas + weekend
     (dt.datetime(2026, 9, 23, 22, 0, tzinfo=SEOUL), False, "2026-09-28 09:00"),   # Chuseok
+    (dt.datetime(2027, 2, 5, 19, 0, tzinfo=SEOUL), False, "2027-02-10 09:00"),    # Seollal + substitute day
+    (dt.datetime(2027, 12, 24, 19, 0, tzinfo=SEOUL), False, "2027-12-28 09:00"),  # Christmas on a Saturday
+    (dt.datetime(2027, 12, 31, 19, 0, tzinfo=SEOUL), False, "2028-01-03 09:00"),  # into the next year
 ])
 def test_expected_wait_from_business_hours(app, local, in_hours, opens):
     wait = handoff.expected_wait(app.config, now=local.astimezone(dt.timezone.utc))
@@ -207,6 +210,15 @@ def test_business_hours_are_configurable(make_app):
     wait = handoff.expected_wait(app.config, now=dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.timezone.utc))
     assert wait.opens_at.strftime("%Y-%m-%d %H:%M") == "2026-12-05 10:00"  # next Saturday, not the holiday
     assert handoff.wait_text("en", handoff.Wait(True, 5, None)) == "Expected wait: about 5 minutes."
+
+
+def test_public_holidays_follow_the_configured_country(make_app):
+    friday_evening = dt.datetime(2027, 2, 5, 10, 0, tzinfo=dt.timezone.utc)  # 19:00 in Seoul
+    for country, opens in [("KR", "2027-02-10 09:00"), ("", "2027-02-08 09:00"), ("FR", "2027-02-08 09:00")]:
+        app = make_app(HOLIDAY_COUNTRY=country)
+        assert handoff.expected_wait(app.config, now=friday_evening).opens_at.strftime("%Y-%m-%d %H:%M") == opens
+    with pytest.raises(handoff.HolidayCalendarError, match="HOLIDAY_COUNTRY='XX'"):
+        make_app(HOLIDAY_COUNTRY="XX")
 
 
 def test_contact_email_form(client, chat, db):
