@@ -75,8 +75,9 @@ rasa-test-nlu: $(RVENV)/.installed $(VENV)/.installed ## NLU cross-validation pe
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-results
 	$(PY) -m bench.nlu_report var/nlu-results
 
-eval: kb ## Retrieval figures on the shared dev questions
+eval: kb ## Retrieval figures on the shared dev questions and bench/eval's founder questions
 	$(VENV)/bin/kb eval ../shared/eval/dev_questions.jsonl
+	$(VENV)/bin/kb eval bench/eval/founder_questions.jsonl
 
 bench: setup kb train ## Benchmarks: results in bench/results/*.json and the README table
 	$(PY) -m bench.run

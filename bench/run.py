@@ -80,6 +80,14 @@ def main() -> None:
                 f"{calibration['balanced_accuracy']}.\n\n" + heldout_table(calibration["heldout_ranking"]))
             write_readme_section("eval", body)
             print(body)
+        founders = ROOT / "bench" / "eval" / "founder_questions.jsonl"
+        from knowledge import KnowledgeBase, evaluate
+        with KnowledgeBase.open(settings) as kb:
+            report = evaluate.evaluate(kb, evaluate.read_questions(founders))
+        (RESULTS / "founders.json").write_text(json.dumps({"machine": machine(), **report}, indent=2))
+        body = "```\n" + evaluate.format_table(report) + "\n```\n"
+        write_readme_section("founders", body)
+        print(body)
     if "kb" in args.parts:
         from . import kb_bench
         result = {"machine": machine(), **kb_bench.run(str(settings.kb_path))}

@@ -133,14 +133,16 @@ def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
 def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
     """P@1 of the ranking on the knowledge base's own example questions, in ``folds`` folds.
 
-    Each fold's questions, with all their translations, are held out of the dense index, the lexical
+    Each fold's questions, with all their translations, are held out of the dense index, the term
     index and the classifier's training data, so every question is new to the ranking as an unseen
     founder question would be. Reported for the dense score alone and for the full fused score, per
     language: the evidence behind the weights in knowledge.search.
     """
-    from .search import fit_classifier
+    from .search import fit_classifier, term_keys
     index = kb._dense_index()
     texts = _chunk_texts(kb)
+    every_text = dict(kb.db.execute("SELECT id, text FROM chunks"))
+    row_keys = [term_keys(every_text[int(c)]) for c in index.chunk_ids]
     row_slot = _question_slots(kb, index)
     slots = sorted({s for s in row_slot if s})
     if not slots or folds < 2:
@@ -157,9 +159,15 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
         starts = np.flatnonzero(np.diff(np.append(-1, programme_of[kept])))
         weights = np.zeros((index.matrix.shape[1], len(index.programme_ids)), dtype=np.float32)
         weights[:, programme_of[kept][starts]] = fit_classifier(index.matrix[kept], starts)
+        postings = defaultdict(set)
+        for row in kept:
+            for key in row_keys[row]:
+                postings[key].add(int(programme_of[row]))
+        postings = {key: sorted(blocks) for key, blocks in postings.items()}
         for row in np.flatnonzero(held):
             chunk_id = int(index.chunk_ids[row])
-            scores = kb.score_vector(texts[chunk_id], index.matrix[row], exclude=held, classifier=weights)
+            scores = kb.score_vector(texts[chunk_id], index.matrix[row], exclude=held, classifier=weights,
+                                     postings=postings)
             for key in ("all", langs[chunk_id]):
                 t = tally[key]
                 t[0] += 1

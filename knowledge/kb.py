@@ -58,6 +58,7 @@ class _DenseIndex:
     title_codes: dict            # programme id -> codes in its titles
     text_codes: dict             # programme id -> codes anywhere in its text
     block_of_chunk: dict         # chunk id -> programme block number
+    block_of_rowid: dict         # programme rowid (the term index's rowid) -> block number
 
 
 class KnowledgeBase:
@@ -221,14 +222,13 @@ class KnowledgeBase:
         return version
 
     def _replace_chunks(self, record: dict) -> list[dict]:
-        old = self.db.execute("SELECT id FROM chunks WHERE program_id = ?", [record["id"]]).fetchall()
-        for (chunk_id,) in old:
-            self.db.execute("DELETE FROM chunks_fts WHERE rowid = ?", [chunk_id])
         self.db.execute("DELETE FROM chunks WHERE program_id = ?", [record["id"]])
         chunks = record_chunks(record)
-        for chunk in chunks:
-            chunk_id = self.db["chunks"].insert(chunk).last_pk
-            self.db.execute("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", [chunk_id, chunk["text"]])
+        self.db["chunks"].insert_all(chunks)
+        rowid = self.db.execute("SELECT rowid FROM programs WHERE id = ?", [record["id"]]).fetchone()[0]
+        self.db.execute("DELETE FROM program_terms WHERE rowid = ?", [rowid])
+        keys = ranking.term_keys("\n".join(c["text"] for c in chunks))
+        self.db.execute("INSERT INTO program_terms(rowid, keys) VALUES (?, ?)", [rowid, " ".join(keys)])
         return chunks
 
     def _embed_missing(self, chunks: list[dict], progress=None) -> IndexStats:
@@ -328,9 +328,9 @@ class KnowledgeBase:
         """Remove a programme (its history stays in the versions table)."""
         record = self.get(program_id).record
         with self._lock, self.db.atomic():
-            for (chunk_id,) in self.db.execute("SELECT id FROM chunks WHERE program_id = ?", [program_id]).fetchall():
-                self.db.execute("DELETE FROM chunks_fts WHERE rowid = ?", [chunk_id])
             self.db.execute("DELETE FROM chunks WHERE program_id = ?", [program_id])
+            self.db.execute("DELETE FROM program_terms WHERE rowid = (SELECT rowid FROM programs WHERE id = ?)",
+                            [program_id])
             self.db.execute("DELETE FROM program_texts WHERE program_id = ?", [program_id])
             self.db.execute("DELETE FROM programs WHERE id = ?", [program_id])
             version = self.db.execute("SELECT coalesce(max(version), 0) + 1 FROM versions WHERE program_id = ?",
@@ -388,8 +388,13 @@ class KnowledgeBase:
                     starts.append(i)
                 block_of_chunk[r[0]] = len(programme_ids) - 1
             titles, categories, title_codes, text_codes = {}, {}, {}, {}
-            for pid, category in self.db.execute("SELECT id, category FROM programs WHERE status = 'published'"):
+            block_of_id = {pid: i for i, pid in enumerate(programme_ids)}
+            block_of_rowid = {}
+            for rowid, pid, category in self.db.execute(
+                    "SELECT rowid, id, category FROM programs WHERE status = 'published'"):
                 categories[pid] = category
+                if pid in block_of_id:
+                    block_of_rowid[rowid] = block_of_id[pid]
             for pid, lang, title, summary, body in self.db.execute(
                     "SELECT program_id, lang, title, summary, body FROM program_texts"):
                 if pid not in categories:
@@ -411,24 +416,21 @@ class KnowledgeBase:
                 layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
                 classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64)),
                 titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
-                block_of_chunk=block_of_chunk)
+                block_of_chunk=block_of_chunk, block_of_rowid=block_of_rowid)
             return self._dense
 
-    def _lexical(self, text: str, index: "_DenseIndex", skip: set | None = None) -> np.ndarray:
-        """Best (negated) BM25 of any chunk per programme, over the trigram FTS index (``skip``: chunk ids)."""
-        terms = ranking.lexical_terms(text)
-        scores = np.zeros(len(index.programme_ids), dtype=np.float32)
-        if not terms:
-            return scores
-        rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?",
-                               [ranking.fts_expression(terms)]).fetchall()
-        for rowid, rank in rows:
-            if skip and rowid in skip:
-                continue
-            block = index.block_of_chunk.get(rowid)
-            if block is not None:
-                scores[block] = max(scores[block], -rank)
-        return scores
+    def _overlap(self, text: str, index: "_DenseIndex", postings: dict | None = None) -> np.ndarray:
+        """Term overlap per programme (search.term_overlap), from the term index or given ``postings``."""
+        keys = ranking.term_keys(text)
+        if postings is None:
+            postings = {}
+            for key in keys:
+                blocks = [index.block_of_rowid[r] for (r,) in self.db.execute(
+                    "SELECT rowid FROM program_terms WHERE program_terms MATCH ?", [f'"{key}"'])
+                    if r in index.block_of_rowid]
+                if blocks:
+                    postings[key] = blocks
+        return ranking.term_overlap(keys, postings, len(index.programme_ids))
 
     def threshold(self) -> float:
         """The answerability threshold on the best programme's dense score (override, else calibrated)."""
@@ -461,22 +463,20 @@ class KnowledgeBase:
         return matrix
 
     def score_vector(self, text: str, query_vector: np.ndarray, *, exclude: np.ndarray | None = None,
-                     exclude_negative: int | None = None, classifier: np.ndarray | None = None) -> "ranking.Scores":
+                     exclude_negative: int | None = None, classifier: np.ndarray | None = None,
+                     postings: dict | None = None) -> "ranking.Scores":
         """Every score for one query (the ranking core); see search.Scores.
 
-        For calibration's held-out tests: ``exclude`` masks chunk rows out of the dense and lexical
-        scores, ``exclude_negative`` one known non-question, and ``classifier`` replaces the
-        classifier (one fitted without the excluded rows).
+        For calibration's held-out tests: ``exclude`` masks chunk rows out of the dense score, ``exclude_negative`` one known non-question, ``classifier`` replaces the classifier
+        (one fitted without the excluded rows) and ``postings`` the term index (one built without them).
         """
         index = self._dense_index()
         sims = index.matrix @ query_vector
-        skip = None
         if exclude is not None:
             sims = np.where(exclude, -np.inf, sims)  # excluded rows drop out of the top-k means
-            skip = set(index.chunk_ids[exclude].tolist())
         dense = ranking.per_programme_topk(sims, index.layout)
         learned = query_vector @ (index.classifier if classifier is None else classifier)
-        lexical = self._lexical(text, index, skip)
+        overlap = self._overlap(text, index, postings)
         query_codes = ranking.codes_in(text)
         code = np.array([
             ranking.TITLE_CODE_BONUS if query_codes & index.title_codes.get(pid, set())
@@ -485,8 +485,8 @@ class KnowledgeBase:
         negatives = self.negative_vectors() @ query_vector
         if exclude_negative is not None:
             negatives[exclude_negative] = -1.0
-        return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, learned, lexical, code), lexical=lexical,
-                              code=code, nearest=float(sims.max()) if sims.size else -1.0,
+        return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, learned, overlap, code),
+                              overlap=overlap, code=code, nearest=float(sims.max()) if sims.size else -1.0,
                               nearest_negative=float(negatives.max()))
 
     def search(self, text: str, lang: str | None = None, k: int = 5, *, prior: str | None = None,
@@ -514,7 +514,7 @@ class KnowledgeBase:
             title = titles.get(lang) or titles.get("en") or next(iter(titles.values()), pid)
             hits.append(ranking.Hit(id=pid, score=float(scores.fused[i]), title=title,
                                     category=index.categories.get(pid, ""), dense=float(scores.dense[i]),
-                                    lexical=float(scores.lexical[i]), code=float(scores.code[i])))
+                                    overlap=float(scores.overlap[i]), code=float(scores.code[i])))
         threshold = self.threshold()
         answerable = bool(hits) and (
             (scores.top >= threshold and scores.novelty >= self.novelty_margin())

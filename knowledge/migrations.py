@@ -31,3 +31,25 @@ def m001_create_tables(db):
     }, pk="id")
     db["versions"].create_index(["program_id", "version"])
     db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_program_terms(db):
+    # Term overlap's index: one row per programme (rowid = the programme's rowid) holding the hashed
+    # keys of every term in its texts, all languages (see search.term_keys). Only which programmes
+    # contain a key is needed, so no positions are stored (detail=none).
+    db.execute("CREATE VIRTUAL TABLE program_terms USING fts5(keys, tokenize='ascii', detail='none')")
+    from .search import term_keys
+
+    texts = {}
+    for rowid, text in db.execute(
+            "SELECT p.rowid, c.text FROM chunks c JOIN programs p ON p.id = c.program_id"):
+        texts.setdefault(rowid, []).append(text)
+    for rowid, parts in texts.items():
+        db.execute("INSERT INTO program_terms(rowid, keys) VALUES (?, ?)", [rowid, " ".join(term_keys("\n".join(parts)))])
+
+
+@migrations()
+def m003_drop_chunk_trigrams(db):
+    # The BM25 trigram index of every chunk, replaced in the ranking by term overlap (m002).
+    db.execute("DROP TABLE IF EXISTS chunks_fts")

@@ -135,3 +135,49 @@ def test_heldout_ranking_counts_every_question_once_per_language(fake_kb, make_r
     assert report["all"]["questions"] == 15 and report["en"]["questions"] == 15
     # a held-out question still shares its programme's word with the title and summary
     assert report["all"] == {"questions": 15, "dense_p_at_1": 1.0, "fused_p_at_1": 1.0}
+
+
+def test_term_overlap_terms_survive_korean_spacing_and_unsegmented_text():
+    from knowledge.search import overlap_terms
+    assert {"창업", "비자"} <= overlap_terms("창업비자를 받으려면") & overlap_terms("창업 비자")
+    assert {"海外", "进出", "海外进"} <= overlap_terms("海外进出口")
+    assert {"văn phòng", "miễn phí"} <= overlap_terms("Có văn phòng miễn phí không?")
+    assert overlap_terms("a b") == {"a b"}  # one-letter words only count in pairs
+
+
+def test_term_overlap_weighs_rare_terms_by_programme():
+    import numpy as np
+    from knowledge.search import term_overlap
+    # "visa" is in every programme, "gunsan" only in programme 2: the rare word carries the score
+    postings = {"visa": [0, 1, 2], "gunsan": [2], "unused": [1]}
+    scores = term_overlap(["visa", "gunsan", "typo"], postings, 3)
+    assert np.argmax(scores) == 2 and scores[2] == pytest.approx(1.0)
+    assert 0 < scores[0] == scores[1] < 0.2
+    assert not term_overlap(["typo"], postings, 3).any()
+
+
+def test_rare_shared_word_decides_between_similar_programmes(fake_kb, make_record):
+    # Identical wording except one rare word each: the fake encoder's vectors hash 64 buckets, so the
+    # dense scores barely differ; term overlap ranks the programme that names the founder's city.
+    fake_kb.import_records([
+        make_record("desk-jeonju", "Free desks for founders", "Free desks for founders in Jeonju"),
+        make_record("desk-busan", "Free desks for founders", "Free desks for founders in Busan"),
+    ])
+    for city, expected in [("Jeonju", "desk-jeonju"), ("Busan", "desk-busan")]:
+        hits = fake_kb.search(f"free desks in {city}?", lang="en").hits
+        assert hits[0].id == expected and hits[0].overlap > hits[1].overlap
+
+
+def test_term_index_follows_edits_status_and_deletes(small_kb):
+    def overlap_of(pid, text):
+        return {h.id: h.overlap for h in small_kb.search(text, lang="en", k=10).hits}.get(pid, 0.0)
+
+    assert overlap_of("office-c", "zanzibar") == 0.0  # no programme says it: ignored, not penalised
+    assert overlap_of("office-c", "zanzibar office") == pytest.approx(1.0)
+    small_kb.patch("office-c", {"text": {"en": {"questions": ["office near zanzibar"]}}})
+    assert overlap_of("office-c", "zanzibar") == pytest.approx(1.0)
+    small_kb.set_status("draft-d", "published")
+    assert overlap_of("draft-d", "hidden draft") == pytest.approx(1.0)  # the only programme saying so
+    small_kb.delete("office-c")
+    rows = small_kb.db.execute("SELECT count(*) FROM program_terms").fetchone()[0]
+    assert rows == small_kb.db.execute("SELECT count(*) FROM programs").fetchone()[0] == 3
