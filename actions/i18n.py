@@ -1,6 +1,6 @@
 """Translations for the strings custom actions send (the data is in ``actions/i18n.yml``).
 
-``t("handoff.done", "vi")`` returns the Vietnamese text; languages outside the twelve supported ones
+``t("handoff.done", "vi")`` returns the Vietnamese text; languages outside the thirteen supported ones
 fall back to English. The file is read on first use, never at import time.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Optional
 
 import yaml
 
-SUPPORTED = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar")
+SUPPORTED = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar", "hi")
 DEFAULT = "en"
 CATALOGUE_PATH = Path(__file__).with_name("i18n.yml")
 
@@ -24,7 +24,7 @@ def catalogue() -> dict:
 
 
 def conversation_language(code: Optional[str]) -> str:
-    """The supported language to answer in for a slot value such as "vi", "zh-TW" or "hi"."""
+    """The supported language to answer in for a slot value such as "vi", "zh-TW" or "hi-IN"."""
     if not code:
         return DEFAULT
     base = str(code).replace("_", "-").split("-")[0].strip().lower()

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from typing import Iterable, Optional
 
 FOUNDER_STATUSES = ("overseas", "student", "job_seeker", "startup_visa", "investor_visa",
                     "work_visa", "resident", "korean")
 STAGES = ("pre_founding", "early", "growth", "mature")
 SECTORS = ("ict", "ai", "manufacturing", "bio", "content", "green", "other")
-LANGUAGES = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar")
+LANGUAGES = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar", "hi")
 
 # Checked in this order: the first status with a keyword in the text wins, so the more specific
 # visa codes come before the generic words.
@@ -27,37 +28,47 @@ STATUS_KEYWORDS = {
     "startup_visa": ["d-8-4", "d84", "d 8 4", "startup visa", "start-up visa", "창업비자", "창업 비자", "기술창업",
                      "创业签证", "起業ビザ", "創業ビザ", "visa khởi nghiệp", "стартап-виз", "стартап виз",
                      "startap viza", "стартап виз", "visa startup", "visa de startup", "visado de startup",
-                     "visa de emprendedor", "visado de emprendedor", "visa entrepreneur", "تأشيرة الشركات الناشئة"],
+                     "visa de emprendedor", "visado de emprendedor", "visa entrepreneur", "تأشيرة الشركات الناشئة",
+                     "स्टार्टअप वीज़ा", "स्टार्टअप वीजा", "स्टार्ट-अप वीज़ा", "स्टार्ट-अप वीजा"],
     "investor_visa": ["d-8-1", "d-8", "d8", "investor*", "투자비자", "투자 비자", "기업투자", "投资签证", "投資ビザ",
                       "visa đầu tư", "инвестор", "хөрөнгө оруулагч", "inversor", "inversionista",
-                      "investisseur", "مستثمر"],
+                      "investisseur", "مستثمر", "निवेशक", "इन्वेस्टर", "इनवेस्टर", "निवेश वीज़ा",
+                      "निवेश वीजा"],
     "job_seeker": ["d-10", "d-10-2", "d10", "job seeker", "job-seeker", "job seeking", "구직", "求职", "求職",
                    "tìm việc", "поиск работы", "ищу работу", "ish qidir", "ажил хайх", "pencari kerja",
                    "cari kerja", "búsqueda de empleo", "busqueda de empleo", "buscando empleo",
-                   "recherche d'emploi", "البحث عن عمل"],
+                   "recherche d'emploi", "البحث عن عمل", "जॉब सीकर", "नौकरी की तलाश", "नौकरी ढूँढ", "नौकरी ढूंढ",
+                   "नौकरी खोज", "जॉब ढूँढ", "जॉब ढूंढ", "जॉब की तलाश"],
     "student": ["d-2", "d2", "d-4", "d4", "student*", "university", "graduate school", "유학생", "학생", "대학원",
                 "学生", "留学", "sinh viên", "du học", "học sinh", "студент", "учусь", "talaba", "oʻqiyman",
                 "o'qiyman", "оюутан", "mahasiswa", "pelajar", "estudiante", "étudiant", "etudiant", "طالب",
-                "أدرس"],
+                "أدرس", "छात्र", "विद्यार्थी", "स्टूडेंट", "पढ़ाई", "पढ़ता", "पढ़ती", "यूनिवर्सिटी",
+                "विश्वविद्यालय"],
     "overseas": ["abroad", "overseas", "outside korea", "not in korea", "해외", "외국에 살", "한국에 없", "海外",
                  "在国外", "还没来韩", "尚未来韩", "国外", "ở nước ngoài", "за рубежом", "за границей",
                  "не в корее", "chet elda", "xorijda", "гадаадад", "гадаад улсад", "di luar negeri", "luar negeri",
                  "en el extranjero", "fuera de corea", "à l'étranger", "a l'étranger", "hors de corée",
-                 "في الخارج", "خارج كوريا"],
+                 "في الخارج", "خارج كوريا", "विदेश में", "कोरिया से बाहर", "कोरिया में नहीं", "भारत में"],
     "resident": ["f-2", "f-4", "f-5", "f-6", "f2", "f5", "f6", "resident*", "permanent residen*", "marriage visa",
                  "영주", "거주", "결혼이민", "永住", "婚姻", "定住", "thường trú", "cư trú", "kết hôn",
                  "вид на жительство", "пмж", "резидент", "rezident", "doimiy yashash", "оршин суугч",
-                 "penduduk tetap", "izin tinggal tetap", "residente", "résident", "مقيم", "إقامة دائمة"],
+                 "penduduk tetap", "izin tinggal tetap", "residente", "résident", "مقيم", "إقامة دائمة",
+                 "कोरिया का निवासी", "कोरिया की निवासी", "कोरिया के निवासी", "स्थायी निवास", "रेज़िडेंट",
+                 "रेजिडेंट", "शादी वीज़ा", "शादी वीजा", "मैरिज वीज़ा", "मैरिज वीजा", "विवाह वीज़ा",
+                 "कोरियाई से शादी", "कोरियाई पति", "कोरियाई पत्नी"],
     "work_visa": ["e-7", "e7", "e-1", "e-2", "e-3", "e-4", "e-5", "e-6", "e-9", "h-1", "work visa", "working visa",
                   "employed", "취업비자", "취업 비자", "직장", "근무", "工作签证", "工签", "就労", "visa lao động",
                   "visa làm việc", "đang làm việc", "рабочая виза", "работаю", "ish vizasi", "ishlayman",
                   "ажлын виз", "ажилладаг", "visa kerja", "bekerja", "visado de trabajo", "visa de trabajo",
-                  "visa de travail", "je travaille", "تأشيرة عمل"],
+                  "visa de travail", "je travaille", "تأشيرة عمل", "वर्क वीज़ा", "वर्क वीजा", "वर्क परमिट",
+                  "नौकरी करता", "नौकरी करती", "नौकरी कर रहा", "नौकरी कर रही", "जॉब करता", "जॉब करती",
+                  "नौकरीपेशा"],
     "korean": ["korean citizen", "korean national", "i am korean", "i'm korean", "korean", "한국 국적", "한국인",
                "내국인", "韩国国籍", "韩国人", "韓国籍", "韓国人", "công dân hàn", "người hàn", "гражданин кореи",
                "кореец", "кореянка", "koreya fuqarosi", "солонгосын иргэн", "warga negara korea",
                "ciudadano coreano", "ciudadana coreana", "soy coreano", "soy coreana", "citoyen coréen",
-               "citoyenne coréenne", "je suis coréen", "مواطن كوري", "كوري الجنسية"],
+               "citoyenne coréenne", "je suis coréen", "مواطن كوري", "كوري الجنسية", "कोरियाई नागरिक",
+               "कोरियन नागरिक", "कोरिया का नागरिक", "कोरिया की नागरिक", "मैं कोरियाई हूँ", "मैं कोरियाई हूं"],
 }
 
 PRE_FOUNDING_KEYWORDS = [
@@ -65,50 +76,63 @@ PRE_FOUNDING_KEYWORDS = [
     "pre-startup", "아직", "설립 전", "창업 전", "예비", "还没", "尚未", "没有公司", "未成立", "まだ", "未設立",
     "設立前", "chưa", "ещё не", "еще не", "пока нет", "нет компании", "не основ", "hali", "хараахан",
     "байгуулаагүй", "belum", "todavía no", "todavia no", "aún no", "aun no", "no tengo empresa", "pas encore",
-    "pas de société", "pas d'entreprise", "لم أؤسس", "ليس بعد", "لا توجد شركة",
+    "pas de société", "pas d'entreprise", "لم أؤسس", "ليس بعد", "لا توجد شركة", "अभी नहीं", "अभी तक नहीं",
+    "कंपनी नहीं", "स्थापित नहीं", "रजिस्टर नहीं", "शुरू नहीं", "आइडिया स्टेज", "आइडिया के स्तर",
 ]
 LESS_THAN = ["less than", "under", "below", "미만", "이하", "不到", "少于", "未満", "dưới", "меньше", "менее",
-             "kam", "доош", "бага", "kurang", "menos", "moins", "أقل"]
+             "kam", "доош", "бага", "kurang", "menos", "moins", "أقل", "साल से कम", "वर्ष से कम",
+             "महीने से कम", "महीनों से कम", "से भी कम", "के अंदर", "के भीतर"]
 MORE_THAN = ["more than", "over", "above", "초과", "이상", "超过", "以上", "超", "trên", "больше", "более",
-             "ortiq", "дээш", "илүү", "lebih", "más", "mas de", "plus de", "أكثر"]
+             "ortiq", "дээш", "илүү", "lebih", "más", "mas de", "plus de", "أكثر", "से ज़्यादा", "से ज्यादा",
+             "से अधिक", "से ऊपर"]
 MONTHS = ["month*", "개월", "달", "个月", "個月", "ヶ月", "か月", "カ月", "tháng", "месяц", "мес", "oy",
-          "сар", "bulan", "mes*", "mois", "شهر", "أشهر"]
+          "сар", "bulan", "mes*", "mois", "شهر", "أشهر", "महीना", "महीने", "महीनों", "माह"]
 
 SECTOR_KEYWORDS = {
     "ai": ["ai", "a.i.", "artificial intelligence", "machine learning", "deep learning", "ml", "data", "llm",
            "인공지능", "데이터", "머신러닝", "人工智能", "数据", "机器学习", "人工知能", "データ", "機械学習",
            "trí tuệ nhân tạo", "dữ liệu", "искусственн", "данные", "машинн", "sunʼiy intellekt",
            "sun'iy intellekt", "хиймэл оюун", "өгөгдөл", "kecerdasan buatan", "inteligencia artificial", "ia",
-           "datos", "intelligence artificielle", "données", "الذكاء الاصطناعي", "بيانات"],
+           "datos", "intelligence artificielle", "données", "الذكاء الاصطناعي", "بيانات", "एआई",
+           "आर्टिफ़िशियल इंटेलिजेंस", "आर्टिफिशियल इंटेलिजेंस", "कृत्रिम बुद्धिमत्ता", "मशीन लर्निंग", "डेटा",
+           "डाटा"],
     "green": ["green", "energy", "environment*", "climate", "solar", "batter*", "recycl*", "cleantech",
               "hydrogen", "carbon", "그린", "에너지", "환경", "탄소", "태양광", "배터리", "수소", "绿色", "能源",
               "环保", "环境", "グリーン", "エネルギー", "環境", "xanh", "năng lượng", "môi trường", "энерг",
               "эколог", "зелён", "зелен", "yashil", "energetika", "energiya", "ekologiya", "ногоон",
               "эрчим хүч", "байгаль орчин", "hijau", "energi", "lingkungan", "verde", "energía", "energia",
-              "medio ambiente", "vert", "énergie", "energie", "environnement", "خضراء", "طاقة", "بيئة"],
+              "medio ambiente", "vert", "énergie", "energie", "environnement", "خضراء", "طاقة", "بيئة",
+              "ग्रीन", "ऊर्जा", "एनर्जी", "पर्यावरण", "जलवायु", "सोलर", "सौर", "बैटरी", "रीसाइक्लिंग",
+              "रिसाइक्लिंग", "हाइड्रोजन", "कार्बन", "क्लीनटेक"],
     "bio": ["bio*", "health*", "medical", "medic*", "pharma*", "medtech", "바이오", "헬스", "의료", "제약", "生物",
             "医疗", "健康", "制药", "バイオ", "医療", "ヘルスケア", "製薬", "sinh học", "y tế", "dược", "био",
             "медицин", "здрав", "фарм", "tibbiyot", "sogʻliq", "sog'liq", "эрүүл мэнд", "эмнэлэг",
-            "kesehatan", "medis", "farmasi", "salud", "médic*", "farma*", "santé", "حيوي", "صحة", "طبي", "أدوية"],
+            "kesehatan", "medis", "farmasi", "salud", "médic*", "farma*", "santé", "حيوي", "صحة", "طبي", "أدوية",
+            "बायो", "हेल्थ", "स्वास्थ्य", "मेडिकल", "चिकित्सा", "फ़ार्मा", "फार्मा", "दवा"],
     "manufacturing": ["manufactur*", "hardware", "factory", "device*", "robot*", "iot", "production", "제조",
                       "하드웨어", "공장", "부품", "기계", "制造", "硬件", "工厂", "设备", "製造", "ハードウェア",
                       "工場", "機械", "sản xuất", "phần cứng", "nhà máy", "thiết bị", "производств",
                       "оборудован", "завод", "ishlab chiqarish", "apparat", "zavod", "үйлдвэр",
                       "техник хангамж", "manufaktur", "perangkat keras", "pabrik", "manufactura", "fabricación",
-                      "fábrica", "industrie", "fabrication", "matériel", "usine", "تصنيع", "أجهزة", "مصنع"],
+                      "fábrica", "industrie", "fabrication", "matériel", "usine", "تصنيع", "أجهزة", "مصنع",
+                      "मैन्युफ़ैक्चरिंग", "मैन्युफैक्चरिंग", "मैन्यूफैक्चरिंग", "विनिर्माण", "उत्पादन",
+                      "हार्डवेयर", "फ़ैक्ट्री", "फैक्ट्री", "कारखान", "डिवाइस", "रोबोट", "मशीन"],
     "content": ["content", "game*", "media", "culture", "entertainment", "music", "film", "video", "webtoon",
                 "k-pop", "콘텐츠", "게임", "문화", "미디어", "웹툰", "영상", "内容", "游戏", "文化", "媒体",
                 "コンテンツ", "ゲーム", "メディア", "nội dung", "trò chơi", "văn hóa", "truyền thông",
                 "контент", "игр", "культур", "медиа", "kontent", "oʻyin", "o'yin", "madaniyat", "тоглоом",
                 "соёл", "konten", "gim", "budaya", "contenido*", "videojuego*", "cultura", "contenu*", "jeu",
-                "jeux", "محتوى", "ألعاب", "ثقافة", "إعلام"],
+                "jeux", "محتوى", "ألعاب", "ثقافة", "إعلام", "कंटेंट", "गेम", "मीडिया", "संस्कृति", "कल्चर",
+                "मनोरंजन", "एंटरटेनमेंट", "संगीत", "म्यूज़िक", "म्यूजिक", "फ़िल्म", "फिल्म", "वीडियो", "वेबटून"],
     "ict": ["ict", "it", "software", "saas", "app*", "platform*", "web", "fintech", "edtech", "mobile",
             "소프트웨어", "앱", "플랫폼", "정보통신", "软件", "互联网", "应用", "ソフトウェア", "アプリ",
             "情報通信", "phần mềm", "công nghệ thông tin", "cntt", "ứng dụng", "икт", "программ", "софт",
             "приложени", "dastur", "akt", "ilova", "програм", "мхт", "perangkat lunak", "aplikasi", "tik",
-            "aplicación", "plataforma", "logiciel", "tic", "plateforme", "برمج", "تطبيق", "تقنية المعلومات"],
+            "aplicación", "plataforma", "logiciel", "tic", "plateforme", "برمج", "تطبيق", "تقنية المعلومات",
+            "आईटी", "सॉफ़्टवेयर", "सॉफ्टवेयर", "ऐप", "प्लेटफ़ॉर्म", "प्लेटफॉर्म", "वेब", "फ़िनटेक", "फिनटेक",
+            "एडटेक", "मोबाइल", "सूचना प्रौद्योगिकी"],
     "other": ["other", "something else", "기타", "其他", "その他", "khác", "другое", "другая", "boshqa", "бусад",
-              "lainnya", "otro", "otra", "autre", "أخرى", "آخر"],
+              "lainnya", "otro", "otra", "autre", "أخرى", "آخر", "अन्य", "कुछ और", "कोई और"],
 }
 
 # Asking to leave the eligibility questions, in every supported language (checked only on short messages).
@@ -117,59 +141,78 @@ STOP_KEYWORDS = ["stop", "cancel", "quit", "exit", "never mind", "nevermind", "�
                  "стоп", "отмена", "отменить", "хватит", "прекрат", "toʻxta", "to'xta", "bekor", "зогс", "болих",
                  "цуцал", "berhenti", "batal", "hentikan", "parar", "cancelar", "basta", "detener",
                  "dejar las preguntas", "arrêter", "arrête", "annuler", "laisse tomber", "توقف", "إيقاف", "إلغاء",
-                 "الغاء", "كفى", "रुको", "बंद करो", "रद्द"]
+                 "الغاء", "كفى", "रुको", "रुकें", "रुकिए", "बंद करो", "बंद करें", "बंद कीजिए", "बंद कर दो",
+                 "रद्द", "रहने दो", "रहने दें", "रहने दीजिए", "छोड़ो", "छोड़िए", "छोड़ दो", "छोड़ें", "बस करो",
+                 "बस करें", "बस कीजिए", "कैंसल", "स्टॉप"]
 STOP_MAX_CHARS = 40
 PLANNING_KEYWORDS = ["planning", "plan to", "will move", "moving", "going to", "will be", "예정", "계획", "이전할",
                      "옮길", "计划", "打算", "准备", "予定", "つもり", "dự định", "sẽ chuyển", "sắp", "планир",
                      "собира", "перее", "rejalashtir", "koʻchib", "ko'chib", "төлөвлө", "нүүх", "berencana",
                      "rencana", "akan pindah", "previsto", "planeo", "pienso", "voy a", "prévois", "prevois",
-                     "je compte", "أخطط", "سأنتقل", "أنوي"]
+                     "je compte", "أخطط", "سأنتقل", "أنوي", "योजना", "प्लान", "शिफ़्ट", "शिफ्ट", "इरादा",
+                     "जाने वाले", "जाने वाली", "सोच रहे", "सोच रहा", "सोच रही"]
 NO_KEYWORDS = ["no", "nope", "not", "nah", "elsewhere", "seoul", "busan", "아니", "없", "서울", "부산", "不", "否",
                "没有", "いいえ", "いや", "ない", "không", "нет", "не в", "yoʻq", "yo'q", "yoq", "emas", "үгүй",
-               "биш", "tidak", "bukan", "nggak", "gak", "non", "pas", "لا", "ليس", "ليست"]
+               "биш", "tidak", "bukan", "nggak", "gak", "non", "pas", "لا", "ليس", "ليست", "नहीं", "नही",
+               "सियोल", "बुसान", "कहीं और"]
 YES_KEYWORDS = ["yes", "yeah", "yep", "sure", "of course", "jeonbuk", "jeonju", "iksan", "gunsan", "네", "예",
                 "응", "맞아", "전북", "전주", "익산", "군산", "是", "对", "全北", "全州", "はい", "ええ", "có",
                 "vâng", "đúng", "да", "чонбук", "чонджу", "ha", "xa", "albatta", "тийм", "жонбүк", "ya", "iya",
-                "betul", "sí", "si", "claro", "oui", "bien sûr", "نعم", "أجل", "جونبوك"]
+                "betul", "sí", "si", "claro", "oui", "bien sûr", "نعم", "أجل", "جونبوك", "हाँ", "हां", "ज़रूर",
+                "जरूर", "बिल्कुल", "बिलकुल", "जॉनबुक", "जियोनबुक", "जोनबुक", "जॉनजू", "जियोनजू", "जोनजू",
+                "इकसान", "इक्सान", "गुनसान", "गुंसान"]
 
 LANGUAGE_KEYWORDS = {
     "en": ["english", "영어", "英语", "英文", "英語", "tiếng anh", "английск", "по-английски", "ingliz", "англи",
-           "inggris", "inglés", "ingles", "anglais", "الإنجليزية", "الانجليزية", "अंग्रेज़ी", "अंग्रेजी"],
+           "inggris", "inglés", "ingles", "anglais", "الإنجليزية", "الانجليزية", "अंग्रेज़ी", "अंग्रेजी",
+           "इंग्लिश"],
     "ko": ["korean", "한국어", "한국말", "韩语", "韩文", "韓国語", "tiếng hàn", "корейск", "по-корейски", "koreys",
-           "солонгос хэл", "bahasa korea", "coreano", "coréen", "الكورية", "कोरियाई"],
+           "солонгос хэл", "bahasa korea", "coreano", "coréen", "الكورية", "कोरियाई", "कोरियन"],
     "zh": ["chinese", "mandarin", "중국어", "中文", "汉语", "普通话", "中国語", "tiếng trung", "китайск", "xitoy",
-           "хятад", "bahasa mandarin", "chino", "chinois", "الصينية", "चीनी"],
+           "хятад", "bahasa mandarin", "chino", "chinois", "الصينية", "चीनी", "चाइनीज़", "चाइनीज", "मैंडरिन"],
     "ja": ["japanese", "일본어", "日语", "日文", "日本語", "tiếng nhật", "японск", "yapon", "япон хэл", "jepang",
-           "japonés", "japones", "japonais", "اليابانية", "जापानी"],
+           "japonés", "japones", "japonais", "اليابانية", "जापानी", "जैपनीज़", "जैपनीज"],
     "vi": ["vietnamese", "베트남어", "越南语", "ベトナム語", "tiếng việt", "вьетнамск", "vyetnam", "вьетнам хэл",
            "vietnam", "vietnamita", "vietnamien", "الفيتنامية", "वियतनामी"],
     "ru": ["russian", "러시아어", "俄语", "ロシア語", "tiếng nga", "русск", "rus tili", "ruscha", "орос",
-           "bahasa rusia", "ruso", "russe", "الروسية", "रूसी"],
+           "bahasa rusia", "ruso", "russe", "الروسية", "रूसी", "रशियन"],
     "uz": ["uzbek", "우즈베크어", "우즈베키스탄어", "乌兹别克", "ウズベク", "узбекск", "oʻzbek", "o'zbek", "ozbek",
-           "узбек", "uzbeko", "ouzbek", "الأوزبكية", "उज़्बेक"],
+           "узбек", "uzbeko", "ouzbek", "الأوزبكية", "उज़्बेक", "उज्बेक"],
     "mn": ["mongolian", "몽골어", "蒙古语", "モンゴル語", "tiếng mông cổ", "монгольск", "moʻgʻul", "mo'g'ul",
-           "монгол", "mongol", "mongolien", "المنغولية", "मंगोलियाई"],
+           "монгол", "mongol", "mongolien", "المنغولية", "मंगोलियाई", "मंगोलियन"],
     "id": ["indonesian", "bahasa indonesia", "인도네시아어", "印尼语", "インドネシア語", "tiếng indonesia",
-           "индонезийск", "indonez", "индонез", "indonesio", "indonésien", "الإندونيسية", "इंडोनेशियाई"],
+           "индонезийск", "indonez", "индонез", "indonesio", "indonésien", "الإندونيسية", "इंडोनेशियाई",
+           "इंडोनेशियन"],
     "es": ["spanish", "스페인어", "西班牙语", "スペイン語", "tiếng tây ban nha", "испанск", "по-испански", "ispan",
-           "испани", "spanyol", "español", "espanol", "espagnol", "الإسبانية", "स्पेनिश"],
+           "испани", "spanyol", "español", "espanol", "espagnol", "الإسبانية", "स्पेनिश", "स्पैनिश"],
     "fr": ["french", "프랑스어", "法语", "フランス語", "tiếng pháp", "французск", "по-французски", "fransuz",
-           "франц", "prancis", "francés", "frances", "français", "francais", "الفرنسية", "फ़्रेंच", "फ्रेंच"],
+           "франц", "prancis", "francés", "frances", "français", "francais", "الفرنسية", "फ़्रेंच", "फ्रेंच",
+           "फ़्रांसीसी", "फ्रांसीसी"],
     "ar": ["arabic", "아랍어", "阿拉伯语", "アラビア語", "tiếng ả rập", "арабск", "по-арабски", "arab", "араб",
-           "árabe", "arabe", "العربية", "अरबी"],
+           "árabe", "arabe", "العربية", "अरबी", "अरेबिक"],
+    "hi": ["hindi", "हिन्दी", "हिंदी", "힌디", "印地语", "印地文", "ヒンディー", "tiếng hindi", "хинди", "hind tili",
+           "hindcha", "хинд тили", "энэтхэг хэл", "الهندية"],
 }
 
 CJK_NUMERALS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                 "九": 9, "十": 10, "半": 0.5}
 NUMBER_RE = re.compile(r"(?<![\d.])(\d+(?:[.,]\d+)?)(?![\d.])")
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")  # any Unicode decimal digit but 0-9
 
 
 def normalize(text: Optional[str]) -> str:
-    """Lower-case, single-spaced text with typographic apostrophes made plain."""
+    """Lower-case, single-spaced NFC text with typographic apostrophes made plain and digits in ASCII.
+
+    NFC makes the two spellings of a Devanagari nukta letter (precomposed "ज़" and "ज" + nukta) one;
+    ASCII digits let "२०२१" (Devanagari) or "٢٠٢١" (Arabic-Indic) be read as a year.
+    """
     if not text:
         return ""
-    text = str(text).replace("\u2019", "'").replace("\u02bc", "'").replace("\u02bb", "ʻ")
+    text = unicodedata.normalize("NFC", str(text))
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u02bb", "ʻ")
+    if not text.isascii():
+        text = NON_ASCII_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), text)
     return " ".join(text.lower().split())
 
 

@@ -58,7 +58,8 @@ class _DenseIndex:
     title_codes: dict            # programme id -> codes in its titles
     text_codes: dict             # programme id -> codes anywhere in its text
     block_of_chunk: dict         # chunk id -> programme block number
-    block_of_rowid: dict         # programme rowid (the term index's rowid) -> block number
+    block_of_rowid: np.ndarray   # programme rowid (the term index's rowid) -> block number, -1 if none
+    term_rows: int               # programmes in the term index, whatever their status
 
 
 class KnowledgeBase:
@@ -226,10 +227,28 @@ class KnowledgeBase:
         chunks = record_chunks(record)
         self.db["chunks"].insert_all(chunks)
         rowid = self.db.execute("SELECT rowid FROM programs WHERE id = ?", [record["id"]]).fetchone()[0]
-        self.db.execute("DELETE FROM program_terms WHERE rowid = ?", [rowid])
-        keys = ranking.term_keys("\n".join(c["text"] for c in chunks))
-        self.db.execute("INSERT INTO program_terms(rowid, keys) VALUES (?, ?)", [rowid, " ".join(keys)])
+        self._write_terms(rowid, [c["text"] for c in chunks])
         return chunks
+
+    def _write_terms(self, rowid: int, texts: list[str]) -> None:
+        """Replace one programme's row of the term index."""
+        self.db.execute("DELETE FROM program_terms WHERE rowid = ?", [rowid])
+        keys = ranking.term_keys("\n".join(texts))
+        self.db.execute("INSERT INTO program_terms(rowid, keys) VALUES (?, ?)", [rowid, " ".join(keys)])
+
+    def _rebuild_terms(self) -> None:
+        """Rebuild the whole term index when it was built by another version of the term rules."""
+        if self.meta("terms_version") == ranking.TERMS_VERSION:
+            return
+        texts: dict[int, list[str]] = {}
+        for rowid, text in self.db.execute(
+                "SELECT p.rowid, c.text FROM chunks c JOIN programs p ON p.id = c.program_id ORDER BY c.id"):
+            texts.setdefault(rowid, []).append(text)
+        with self.db.atomic():
+            self.db.execute("DELETE FROM program_terms")
+            for rowid, parts in texts.items():
+                self._write_terms(rowid, parts)
+            self.set_meta("terms_version", ranking.TERMS_VERSION)
 
     def _embed_missing(self, chunks: list[dict], progress=None) -> IndexStats:
         """Embed the chunks whose (content hash, model) has no vector yet."""
@@ -369,6 +388,7 @@ class KnowledgeBase:
         if cached and cached.revision == revision and cached.model_id == model_id:
             return cached
         with self._lock:
+            self._rebuild_terms()
             if self.pending_embeddings():
                 chunks = list(self.db.query("SELECT * FROM chunks"))
                 with self.db.atomic():
@@ -389,7 +409,8 @@ class KnowledgeBase:
                 block_of_chunk[r[0]] = len(programme_ids) - 1
             titles, categories, title_codes, text_codes = {}, {}, {}, {}
             block_of_id = {pid: i for i, pid in enumerate(programme_ids)}
-            block_of_rowid = {}
+            max_rowid = self.db.execute("SELECT coalesce(max(rowid), 0) FROM programs").fetchone()[0]
+            block_of_rowid = np.full(max_rowid + 1, -1, dtype=np.int64)
             for rowid, pid, category in self.db.execute(
                     "SELECT rowid, id, category FROM programs WHERE status = 'published'"):
                 categories[pid] = category
@@ -416,7 +437,8 @@ class KnowledgeBase:
                 layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
                 classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64)),
                 titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
-                block_of_chunk=block_of_chunk, block_of_rowid=block_of_rowid)
+                block_of_chunk=block_of_chunk, block_of_rowid=block_of_rowid,
+                term_rows=self.db.execute("SELECT count(*) FROM program_terms").fetchone()[0])
             return self._dense
 
     def _overlap(self, text: str, index: "_DenseIndex", postings: dict | None = None) -> np.ndarray:
@@ -424,12 +446,17 @@ class KnowledgeBase:
         keys = ranking.term_keys(text)
         if postings is None:
             postings = {}
-            for key in keys:
-                blocks = [index.block_of_rowid[r] for (r,) in self.db.execute(
-                    "SELECT rowid FROM program_terms WHERE program_terms MATCH ?", [f'"{key}"'])
-                    if r in index.block_of_rowid]
-                if blocks:
-                    postings[key] = blocks
+            marks = ",".join("?" * len(keys))
+            held = dict(self.db.execute(
+                f"SELECT term, doc FROM program_terms_vocab WHERE term IN ({marks})", keys)) if keys else {}
+            everything = index.term_rows  # programmes of any status in the term index
+            for key, count in held.items():
+                if count > everything * ranking.COMMON_TERM_SHARE:
+                    continue  # common (see term_overlap): skip the long posting list
+                rowids = np.array([r for (r,) in self.db.execute(
+                    "SELECT rowid FROM program_terms WHERE program_terms MATCH ?", [f'"{key}"'])], dtype=np.int64)
+                blocks = index.block_of_rowid[rowids[rowids < len(index.block_of_rowid)]]
+                postings[key] = blocks[blocks >= 0]
         return ranking.term_overlap(keys, postings, len(index.programme_ids))
 
     def threshold(self) -> float:

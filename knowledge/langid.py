@@ -29,8 +29,8 @@ from pathlib import Path
 from knowledge.languages import SUPPORTED
 from knowledge.languages import normalize as normalize_tag
 
-#: Languages we prefer to answer with: every supported one plus Hindi (covered by NLU data).
-LANGS = SUPPORTED + ("hi",)
+#: Languages we prefer to answer with: every supported one (Hindi included).
+LANGS = SUPPORTED
 DEFAULT = "en"
 DATA_DIR = Path(__file__).resolve().parent / "langdata"
 

@@ -1,7 +1,7 @@
 """The languages Founder Desk speaks."""
 
 #: Every bot response and every seed programme exists in these languages.
-SUPPORTED = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar")
+SUPPORTED = ("en", "ko", "zh", "ja", "vi", "ru", "uz", "mn", "id", "es", "fr", "ar", "hi")
 
 #: Native names, for language pickers.
 NATIVE_NAMES = {

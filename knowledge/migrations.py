@@ -37,19 +37,23 @@ def m001_create_tables(db):
 def m002_program_terms(db):
     # Term overlap's index: one row per programme (rowid = the programme's rowid) holding the hashed
     # keys of every term in its texts, all languages (see search.term_keys). Only which programmes
-    # contain a key is needed, so no positions are stored (detail=none).
+    # contain a key is needed, so no positions are stored (detail=none). Filled by the knowledge base
+    # whenever its ``terms_version`` meta value differs from search.TERMS_VERSION.
     db.execute("CREATE VIRTUAL TABLE program_terms USING fts5(keys, tokenize='ascii', detail='none')")
-    from .search import term_keys
+    if not db["programs"].count:  # a new knowledge base: every programme will be indexed as it is written
+        from .search import TERMS_VERSION
 
-    texts = {}
-    for rowid, text in db.execute(
-            "SELECT p.rowid, c.text FROM chunks c JOIN programs p ON p.id = c.program_id"):
-        texts.setdefault(rowid, []).append(text)
-    for rowid, parts in texts.items():
-        db.execute("INSERT INTO program_terms(rowid, keys) VALUES (?, ?)", [rowid, " ".join(term_keys("\n".join(parts)))])
+        db["meta"].upsert({"key": "terms_version", "value": TERMS_VERSION}, pk="key")
 
 
 @migrations()
 def m003_drop_chunk_trigrams(db):
     # The BM25 trigram index of every chunk, replaced in the ranking by term overlap (m002).
     db.execute("DROP TABLE IF EXISTS chunks_fts")
+
+
+@migrations()
+def m004_program_terms_vocab(db):
+    # How many programmes hold each key, read without walking its postings: term overlap skips
+    # the keys that more than half of all programmes hold.
+    db.execute("CREATE VIRTUAL TABLE program_terms_vocab USING fts5vocab(program_terms, 'row')")

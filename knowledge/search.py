@@ -3,9 +3,11 @@ overlap (over an FTS5 index of each programme's terms) and exact code hits."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import math
 import re
+import unicodedata
 
 import numpy as np
 
@@ -26,6 +28,9 @@ CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac0
 # a programme's texts contain in any language: a founder's "창업비자", "Gunsan" or "văn phòng" pulls
 # towards the programmes that say so, where a small encoder blurs a rare word into the sentence.
 TERM_WEIGHT = 0.06
+COMMON_TERM_SHARE = 0.5
+# Bump when overlap_terms or term_keys change: the stored term index is then rebuilt on next use.
+TERMS_VERSION = "2"
 CLASSIFIER_WEIGHT = 0.2
 RIDGE_LAMBDA = 0.3
 TITLE_CODE_BONUS = 0.12
@@ -111,11 +116,29 @@ def visa_codes_in(text: str) -> set[str]:
     return {normalize_code(m) for m in CODE_RE.findall(text)}
 
 
+@functools.cache
+def _word_re() -> re.Pattern:
+    """Runs of word characters and combining marks: Python's ``\\w`` alone splits Hindi "वीज़ा" at its
+    vowel signs (category Mc/Mn), and Arabic words at their diacritics."""
+    ranges, start, prev = [], None, None
+    for code in range(0x300, 0x10000):  # the marks beyond the BMP belong to historic scripts
+        if unicodedata.category(chr(code)).startswith("M"):
+            if start is None:
+                start = code
+            elif code != prev + 1:
+                ranges.append((start, prev))
+                start = code
+            prev = code
+    ranges.append((start, prev))
+    marks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(rf"[\w{marks}]+")
+
+
 def overlap_terms(text: str) -> set[str]:
     """The terms of term overlap: words of 2+ characters and word pairs; CJK runs as 2- and 3-grams,
     so Korean spacing ("창업비자" / "창업 비자") and unsegmented Chinese and Japanese still match."""
     terms: set[str] = set()
-    words = re.findall(r"\w+", text.lower())
+    words = _word_re().findall(unicodedata.normalize("NFC", text).lower())
     for i, token in enumerate(words):
         if CJK_RE.search(token):
             for n in (2, 3):
@@ -139,14 +162,15 @@ def term_keys(text: str) -> list[str]:
 def term_overlap(keys: list[str], postings: dict, programmes: int) -> np.ndarray:
     """Per programme, the share of the query's idf weight that its texts contain.
 
-    ``postings`` maps a key to the programme blocks whose texts contain it; keys no programme
-    contains are ignored, so the score does not shrink with typos or chatter.
+    ``postings`` maps a key to the programme blocks whose texts contain it. Keys no programme
+    contains are ignored, so the score does not shrink with typos or chatter; so are keys more than
+    half of the programmes contain ("startup", "Korea"), which say little and cost most to look up.
     """
     scores = np.zeros(programmes, dtype=np.float32)
     total = 0.0
     for key in keys:
         blocks = postings.get(key)
-        if blocks is None or not len(blocks):
+        if blocks is None or not len(blocks) or len(blocks) > programmes * COMMON_TERM_SHARE:
             continue
         idf = math.log((programmes - len(blocks) + 0.5) / (len(blocks) + 0.5) + 1.0)
         scores[np.asarray(blocks, dtype=np.int64)] += idf

@@ -423,6 +423,14 @@ async def test_change_language_from_free_text(dispatcher, make_tracker):
 
 
 @pytest.mark.asyncio
+async def test_change_language_to_hindi_from_free_text(dispatcher, make_tracker):
+    tracker = make_tracker(text="हिंदी में जवाब दो", slots={"language": "en"}, intent="change_language")
+    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
+    assert events == [SlotSet("language", "hi")]
+    assert texts(dispatcher) == [t("language.changed", "hi")]
+
+
+@pytest.mark.asyncio
 async def test_change_language_from_a_button(dispatcher, make_tracker):
     tracker = make_tracker(text='/change_language{"requested_language":"mn"}', intent="change_language",
                            entities=[{"entity": "requested_language", "value": "mn"}])
@@ -437,8 +445,9 @@ async def test_change_language_asks_which_when_none_is_named(dispatcher, make_tr
     assert events == []
     message = dispatcher.messages[0]
     assert message["text"] == t("language.which", "vi")
-    assert len(message["buttons"]) == 12
+    assert len(message["buttons"]) == 13
     assert message["buttons"][4]["payload"] == '/change_language{"requested_language": "vi"}'
+    assert message["buttons"][-1] == {"title": "हिन्दी", "payload": '/change_language{"requested_language": "hi"}'}
 
 
 @pytest.mark.asyncio

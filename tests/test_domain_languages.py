@@ -1,4 +1,4 @@
-"""Every bot response exists in all twelve supported languages (docs/architecture.md, "Languages")."""
+"""Every bot response exists in every supported language (docs/architecture.md, "Languages")."""
 from pathlib import Path
 
 import pytest

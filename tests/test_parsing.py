@@ -21,6 +21,9 @@ TODAY = dt.date(2026, 11, 26)
     ("I work here on an E-7 visa", "work_visa"),
     ("je suis investisseur (D-8-1)", "investor_visa"),
     ("한국인이에요", "korean"),
+    ("मैं अभी भारत में हूँ", "overseas"),
+    ("मैं कोरिया में छात्र हूँ", "student"),
+    ("स्टार्टअप वीज़ा के लिए आवेदन किया है", "startup_visa"),
     ("banana", None),
     ("", None),
 ])
@@ -38,6 +41,11 @@ def test_parse_founder_status(text, expected):
     ("since 2021", ("growth", 5.0)),
     ("6개월", ("early", 0.5)),
     ("两年", ("early", 2.0)),
+    ("अभी कंपनी नहीं बनी", ("pre_founding", 0.0)),
+    ("२०२१ से", ("growth", 5.0)),
+    ("6 महीने", ("early", 0.5)),
+    ("3 साल से कम", ("early", 2.5)),
+    ("कम से कम 3 साल", ("growth", 3.0)),  # "at least": not "less than"
     ("less than 3 years", ("early", 2.5)),
     ("more than 7", ("mature", 7.5)),
     ("10", ("mature", 10.0)),
@@ -61,6 +69,8 @@ def test_stage_for_age(years, stage):
     ("게임 개발", "content"),
     ("自動車部品の製造", "manufacturing"),
     ("medical devices for hospitals", "bio"),
+    ("हम मोबाइल ऐप बनाते हैं", "ict"),
+    ("सोलर ऊर्जा", "green"),
     ("other", "other"),
     ("xyz", None),
 ])
@@ -72,6 +82,7 @@ def test_parse_sector(text, expected):
     ("yes", True), ("planning", True), ("no", False),
     ("아니요 서울이에요", False), ("네 전북 전주에 있어요", True), ("không", False),
     ("Не в Чонбуке", False), ("有，在全州", True), ("not yet but planning to move", True), ("hmm", None),
+    ("हाँ, जॉनजू में", True), ("नहीं, सियोल में", False), ("अभी नहीं, पर वहाँ शिफ़्ट होने की योजना है", True),
 ])
 def test_parse_in_jeonbuk(text, expected):
     assert parsing.parse_in_jeonbuk(text) is expected
@@ -84,10 +95,25 @@ def test_parse_in_jeonbuk(text, expected):
     ("answer in Vietnamese instead of English", "en", "vi"),
     ("可以说英语吗？", "zh", "en"),
     ("Говори по-русски", "en", "ru"),
+    ("हिंदी में जवाब दो", "en", "hi"),
+    ("अंग्रेज़ी नहीं, हिन्दी में बात करें", "en", "hi"),
+    ("힌디어로 답해 주세요", "ko", "hi"),
+    ("इंग्लिश में बात करो", "hi", "en"),
     ("change the language", "en", None),
 ])
 def test_requested_language(text, current, expected):
     assert parsing.requested_language(text, current) == expected
+
+
+@pytest.mark.parametrize("text", ["stop", "그만", "रुकिए", "ये सवाल बंद करें", "रहने दीजिए", "बस करो"])
+def test_stop_requests(text):
+    assert parsing.is_stop_request(text)
+
+
+def test_precomposed_and_combining_nukta_are_the_same():
+    precomposed = "\u095b\u0930\u0942\u0930"  # "ज़रूर" with U+095B
+    assert parsing.normalize(precomposed) == "\u091c\u093c\u0930\u0942\u0930"
+    assert parsing.parse_in_jeonbuk(precomposed) is True
 
 
 def test_ascii_keywords_match_whole_words_only():

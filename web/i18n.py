@@ -2,7 +2,7 @@
 
 Bot answers come from Rasa; this module only holds what the web layer says on its own:
 the widget's interface (launcher, placeholder, errors, ...) and the "message received"
-reply used when Rasa cannot be reached. Every string exists in all twelve languages.
+reply used when Rasa cannot be reached. Every string exists in all thirteen languages.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ RECEIVED_FALLBACK = {
     "un membre du centre vous répondra ici dès que possible.",
     "ar": "شكرًا لك، لقد استلمنا رسالتك. المساعد غير متاح حاليًا، "
     "لذلك سيتابع أحد موظفي المركز معك هنا في أقرب وقت ممكن.",
+    "hi": "धन्यवाद, हमें आपका संदेश मिल गया है। असिस्टेंट अभी उपलब्ध नहीं है, "
+    "इसलिए सेंटर का कोई स्टाफ़ सदस्य जल्द से जल्द यहीं आपको जवाब देगा।",
 }
 
 # Interface strings of the widget (served inside /widget.js). Keys are used by widget.js.
@@ -306,6 +308,28 @@ WIDGET_STRINGS = {
         "staff": "الموظف",
         "too_long": "رسالتك طويلة جدًا. يرجى اختصارها.",
     },
+    "hi": {
+        "title": "Founder Desk",
+        "subtitle": "वीज़ा, फ़ंडिंग और जॉनबुक में जीवन",
+        "open": "चैट खोलें",
+        "close": "चैट बंद करें",
+        "placeholder": "अपना सवाल लिखें…",
+        "send": "भेजें",
+        "typing": "असिस्टेंट जवाब लिख रहा है…",
+        "error": "सर्वर से कनेक्ट नहीं हो पा रहा है। कृपया अपना इंटरनेट कनेक्शन जाँचें।",
+        "retry": "फिर से कोशिश करें",
+        "sources": "स्रोत",
+        "language": "भाषा",
+        "auto": "ऑटोमैटिक",
+        "welcome": "नमस्ते! वीज़ा, फ़ंडिंग, ऑफ़िस स्पेस और जॉनबुक में जीवन के बारे में मुझसे पूछें। "
+        "आप अपनी भाषा में लिख सकते हैं।",
+        "handoff": "हमारे स्टाफ़ को सूचना दे दी गई है, वे यहीं जवाब देंगे।",
+        "new": "नई बातचीत",
+        "you": "आप",
+        "bot": "असिस्टेंट",
+        "staff": "स्टाफ़",
+        "too_long": "आपका संदेश बहुत लंबा है। कृपया इसे छोटा करें।",
+    },
 }
 
 
@@ -347,6 +371,7 @@ HANDOFF_NOTICE = {
     "es": "Una persona del centro le responderá aquí. {wait}",
     "fr": "Une personne du centre va vous répondre ici. {wait}",
     "ar": "سيرد عليك أحد موظفي المركز هنا. {wait}",
+    "hi": "सेंटर का कोई स्टाफ़ सदस्य यहीं आपको जवाब देगा। {wait}",
 }
 WAIT_SOON = {
     "en": "Expected wait: about {minutes} minutes.",
@@ -361,6 +386,7 @@ WAIT_SOON = {
     "es": "Espera estimada: unos {minutes} minutos.",
     "fr": "Attente estimée : environ {minutes} minutes.",
     "ar": "مدة الانتظار المتوقعة: نحو {minutes} دقيقة.",
+    "hi": "अनुमानित इंतज़ार: लगभग {minutes} मिनट।",
 }
 WAIT_LATER = {
     "en": "The centre is closed now; expect a reply after it opens on {when} (Korea time).",
@@ -375,6 +401,7 @@ WAIT_LATER = {
     "es": "El centro está cerrado ahora; recibirá respuesta cuando abra, el {when} (hora de Corea).",
     "fr": "Le centre est fermé ; une réponse arrivera après l'ouverture, le {when} (heure de Corée).",
     "ar": "المركز مغلق الآن؛ ستصلك الإجابة بعد افتتاحه في {when} (بتوقيت كوريا).",
+    "hi": "सेंटर अभी बंद है; {when} (कोरिया के समय) पर खुलने के बाद आपको जवाब मिलेगा।",
 }
 STAFF_JOINED = {
     "en": "A staff member of the centre has joined the conversation.",
@@ -389,6 +416,7 @@ STAFF_JOINED = {
     "es": "Un miembro del personal del centro se ha unido a la conversación.",
     "fr": "Un membre du centre a rejoint la conversation.",
     "ar": "انضم أحد موظفي المركز إلى المحادثة.",
+    "hi": "सेंटर का एक स्टाफ़ सदस्य बातचीत में शामिल हो गया है।",
 }
 BOT_BACK = {
     "en": "The assistant is answering again. Ask for a person any time.",
@@ -403,6 +431,7 @@ BOT_BACK = {
     "es": "El asistente vuelve a responder. Puede pedir hablar con una persona cuando quiera.",
     "fr": "L'assistant reprend la conversation. Vous pouvez demander une personne à tout moment.",
     "ar": "يتولى المساعد الرد من جديد. يمكنك طلب التحدث إلى موظف في أي وقت.",
+    "hi": "अब असिस्टेंट फिर से जवाब देगा। आप कभी भी स्टाफ़ से बात करने के लिए कह सकते हैं।",
 }
 
 # Widget strings for handoff: thumbs on bot answers and the contact e-mail form.
@@ -458,6 +487,11 @@ _WIDGET_HANDOFF = {
            "email_label": "البريد الإلكتروني", "email_save": "حفظ",
            "email_saved": "شكرًا لك. سنكتب إليك أيضًا على {email}.",
            "email_invalid": "يرجى إدخال عنوان بريد إلكتروني صحيح."},
+    "hi": {"helpful": "मददगार", "not_helpful": "मददगार नहीं",
+           "email_prompt": "अगर आपको जाना पड़े तो अपना ई-मेल छोड़ दें; हम वहाँ भी जवाब भेजेंगे।",
+           "email_label": "ई-मेल", "email_save": "सेव करें",
+           "email_saved": "धन्यवाद। हम {email} पर भी लिखेंगे।",
+           "email_invalid": "कृपया सही ई-मेल पता डालें।"},
 }
 for _lang, _strings in _WIDGET_HANDOFF.items():
     WIDGET_STRINGS[_lang].update(_strings)

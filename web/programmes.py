@@ -94,7 +94,7 @@ def form_languages(form) -> list[str]:
 
 
 def record_languages(record: dict) -> list[str]:
-    """Tabs to show: the twelve supported languages, then any other language the record has."""
+    """Tabs to show: the supported languages, then any other language the record has."""
     return [*SUPPORTED, *sorted(set(record.get("text") or {}) - set(SUPPORTED))]
 
 

@@ -125,7 +125,7 @@ def test_language_picker_locks_the_language(live_server, rasa, new_page):
     options = w.locator("select option").all_inner_texts()
     assert options[1:] == [
         "English", "한국어", "中文", "日本語", "Tiếng Việt", "Русский",
-        "Oʻzbekcha", "Монгол", "Bahasa Indonesia", "Español", "Français", "العربية",
+        "Oʻzbekcha", "Монгол", "Bahasa Indonesia", "Español", "Français", "العربية", "हिन्दी",
     ]
     w.locator("select").select_option("fr")
     assert panel.get_attribute("lang") == "fr"

@@ -148,12 +148,12 @@ def test_term_overlap_terms_survive_korean_spacing_and_unsegmented_text():
 def test_term_overlap_weighs_rare_terms_by_programme():
     import numpy as np
     from knowledge.search import term_overlap
-    # "visa" is in every programme, "gunsan" only in programme 2: the rare word carries the score
-    postings = {"visa": [0, 1, 2], "gunsan": [2], "unused": [1]}
-    scores = term_overlap(["visa", "gunsan", "typo"], postings, 3)
+    # "gunsan" is in one programme of five, "visa" in two, "korea" in four (common: ignored)
+    postings = {"visa": [1, 2], "gunsan": [2], "korea": [0, 1, 2, 3], "unused": [4]}
+    scores = term_overlap(["visa", "gunsan", "korea", "typo"], postings, 5)
     assert np.argmax(scores) == 2 and scores[2] == pytest.approx(1.0)
-    assert 0 < scores[0] == scores[1] < 0.2
-    assert not term_overlap(["typo"], postings, 3).any()
+    assert 0 < scores[1] < 0.5 and scores[0] == scores[3] == scores[4] == 0
+    assert not term_overlap(["typo", "korea"], postings, 5).any()
 
 
 def test_rare_shared_word_decides_between_similar_programmes(fake_kb, make_record):
@@ -181,3 +181,20 @@ def test_term_index_follows_edits_status_and_deletes(small_kb):
     small_kb.delete("office-c")
     rows = small_kb.db.execute("SELECT count(*) FROM program_terms").fetchone()[0]
     assert rows == small_kb.db.execute("SELECT count(*) FROM programs").fetchone()[0] == 3
+
+
+def test_term_index_is_rebuilt_when_the_term_rules_change(small_kb):
+    from knowledge import search as ranking
+    assert small_kb.meta("terms_version") == ranking.TERMS_VERSION  # a new KB starts current
+    small_kb.db.execute("DELETE FROM program_terms")
+    small_kb.set_meta("terms_version", "0")  # as if built by older rules
+    other = KnowledgeBase.open(small_kb.settings, encoder=small_kb.encoder)
+    assert other.search("collateral", lang="en").hits[0].overlap == pytest.approx(1.0)
+    assert other.meta("terms_version") == ranking.TERMS_VERSION
+    assert other.db.execute("SELECT count(*) FROM program_terms").fetchone()[0] == 4  # drafts too
+    other.close()
+
+
+def test_hindi_words_keep_their_vowel_signs():
+    from knowledge.search import overlap_terms
+    assert overlap_terms("एक्सपोर्ट वाउचर") == {"एक्सपोर्ट", "वाउचर", "एक्सपोर्ट वाउचर"}

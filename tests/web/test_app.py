@@ -73,7 +73,7 @@ def test_languages_and_strings_are_complete():
         assert all(value.strip() for value in i18n.WIDGET_STRINGS[lang].values()), lang
 
 
-@pytest.mark.parametrize("tag, code", [("vi-VN", "vi"), ("zh_Hant", "zh"), ("AR", "ar"), ("de", None), (None, None)])
+@pytest.mark.parametrize("tag, code", [("vi-VN", "vi"), ("zh_Hant", "zh"), ("AR", "ar"), ("hi-IN", "hi"), ("de", None), (None, None)])
 def test_normalize(tag, code):
     assert i18n.normalize(tag) == code
 

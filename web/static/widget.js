@@ -4,7 +4,7 @@
  * Embed with one line:
  *   <script src="https://HOST/widget.js" data-lang="auto" defer></script>
  * Attributes: data-api   API base URL (default: the origin of this script)
- *             data-lang  "auto" (browser language) or one of the 12 codes, for the first screen
+ *             data-lang  "auto" (browser language) or one of the 13 codes, for the first screen
  *             data-open  "true" to open the panel on load
  *
  * /widget.js is served with window.FounderDeskI18n (languages, native names, interface strings)
