@@ -120,6 +120,29 @@ class ActionAnswerQuestion(Action):
         return [SlotSet("unanswered_count", count), SlotSet("handoff_offered", True)]
 
 
+class ActionOutOfScope(Action):
+    """Off-topic, says the intent model: answer anyway when the knowledge base clearly can (a model
+    trained on a few examples per language calls some real questions off-topic, e.g. a question about
+    "ARC" or "1357" it has never seen), otherwise say what the assistant is for."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        lang = reply_language(tracker)
+        try:
+            kb = get_kb()
+            result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
+        except KnowledgeError:  # includes an empty or overlong message
+            result = None
+        if result is not None and result.answerable and result.hits:
+            return ActionAnswerQuestion.respond(dispatcher, tracker, kb, lang, result)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 class ActionHandoff(Action):
     """Record that the founder wants a person and tell them, in their language."""
 

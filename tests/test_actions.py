@@ -189,6 +189,26 @@ async def test_unanswerable_question_offers_a_person_and_counts(dispatcher, make
 
 
 @pytest.mark.asyncio
+async def test_out_of_scope_still_answers_what_the_knowledge_base_clearly_can(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))
+    events = await actions.ActionOutOfScope().run(dispatcher, make_tracker(intent="out_of_scope"), {})
+    assert kb.searches and events == [SlotSet("unanswered_count", 0)]
+    assert customs(dispatcher)[0]["sources"][0]["id"] == "visa-d8-4"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kb", [FakeKB(result=UNANSWERABLE), None])
+async def test_out_of_scope_otherwise_says_what_the_assistant_is_for(dispatcher, make_tracker, use_kb, monkeypatch, kb):
+    if kb is None:  # the knowledge base is missing: still a polite off-topic reply, never an error
+        monkeypatch.setattr(actions, "get_kb", lambda: (_ for _ in ()).throw(DatabaseMissing("no kb")))
+    else:
+        use_kb(kb)
+    events = await actions.ActionOutOfScope().run(dispatcher, make_tracker(intent="out_of_scope"), {})
+    assert events == [] and [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]
+    assert "utter_out_of_scope" in DOMAIN["responses"]
+
+
+@pytest.mark.asyncio
 async def test_second_unanswerable_question_says_so(dispatcher, make_tracker, use_kb):
     use_kb(FakeKB(result=UNANSWERABLE))
     tracker = make_tracker(slots={"unanswered_count": 1, "handoff_offered": True})

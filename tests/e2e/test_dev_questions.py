@@ -91,3 +91,42 @@ def test_asked_language_change_sticks(stack):
     second = stack.chat("How do I register my company in Korea?", conversation=first)
     assert second["language"] == "ko"
     assert any(r.get("sources") for r in second["replies"])
+
+
+FOUNDERS = Path(__file__).resolve().parents[2] / "bench" / "eval" / "founder_questions.jsonl"
+
+
+def test_founder_questions_in_13_languages(stack):
+    """The 429 founder questions (bench/eval): an answer or an honest offer in the question's language."""
+    rows = [json.loads(line) for line in FOUNDERS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kinds, right, wrong_language, other = {}, 0, [], []
+    for row in rows:
+        response = stack.chat(row["q"])
+        kind = reply_kind(response)
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind not in ("answer", "unknown"):
+            other.append((row["q"], kind))
+        sources = {s["id"] for r in response["replies"] for s in r.get("sources") or []}
+        right += kind == "answer" and bool(sources & set(row["expect"]))
+        if response["language"] != row["lang"]:
+            wrong_language.append((row["q"], row["lang"], response["language"]))
+    print(f"\nfounder questions: {len(rows)}, kinds {kinds}, answered with an expected source: {right}")
+    # the intent model takes the odd question for small talk or a request for a person (2 of 429 when
+    # written: an Indonesian question read as a greeting, a Japanese one about on-site consultants as
+    # a request for staff, which hands it to a person: not wrong, not an answer)
+    assert len(other) <= len(rows) * 0.01, other
+    assert right / len(rows) >= 0.85  # search alone: 0.93 P@1 (README)
+    assert len(wrong_language) <= len(rows) * 0.02, wrong_language
+
+
+def test_a_hindi_conversation(stack):
+    greeting = stack.chat("नमस्ते")
+    assert greeting["language"] == "hi" and "Founder Desk" in greeting["replies"][0]["text"]
+    answer = stack.chat("क्या कोरिया में बिना गारंटी के बैंक लोन मिल सकता है?", conversation=greeting)
+    cited = [r for r in answer["replies"] if r.get("sources")]
+    assert cited and answer["language"] == "hi"
+    # the programme's own Hindi text, not the English fallback: mostly Devanagari letters
+    letters = [c for c in cited[0]["text"] if c.isalpha()]
+    assert sum("\u0900" <= c <= "\u097f" for c in letters) > len(letters) / 2
+    handoff = stack.chat("मुझे किसी इंसान से बात करनी है", conversation=greeting)
+    assert handoff["handoff"] is True and "स्टाफ़" in handoff["replies"][0]["text"]
