@@ -434,20 +434,13 @@ async def test_ask_founder_status_buttons_send_canonical_codes(dispatcher, make_
 # ------------------------------------------------------------------ language and fallback
 
 @pytest.mark.asyncio
-async def test_change_language_from_free_text(dispatcher, make_tracker):
-    tracker = make_tracker(text="Please answer in Korean", slots={"language": "en"}, intent="change_language")
+@pytest.mark.parametrize("text, lang", [("Please answer in Korean", "ko"), ("हिंदी में जवाब दो", "hi")])
+async def test_change_language_from_free_text(dispatcher, make_tracker, text, lang):
+    tracker = make_tracker(text=text, slots={"language": "en"}, intent="change_language")
     events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
-    assert events == [SlotSet("language", "ko")]
-    assert texts(dispatcher) == [t("language.changed", "ko")]
-    assert customs(dispatcher) == [{"sources": [], "language": "ko", "handoff": False, "language_locked": True}]
-
-
-@pytest.mark.asyncio
-async def test_change_language_to_hindi_from_free_text(dispatcher, make_tracker):
-    tracker = make_tracker(text="हिंदी में जवाब दो", slots={"language": "en"}, intent="change_language")
-    events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
-    assert events == [SlotSet("language", "hi")]
-    assert texts(dispatcher) == [t("language.changed", "hi")]
+    assert events == [SlotSet("language", lang)]
+    assert texts(dispatcher) == [t("language.changed", lang)]
+    assert customs(dispatcher) == [{"sources": [], "language": lang, "handoff": False, "language_locked": True}]
 
 
 @pytest.mark.asyncio
