@@ -61,6 +61,9 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A letter, or a combining mark (Devanagari vowel signs, Arabic harakat) that belongs to a word.
 _LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0dff\u0e00-\u0eff])"
 _WORD = re.compile(rf"{_LETTER}+(?:'{_LETTER}+)*")
+# Numbers and Latin codes with a digit ("5", "D-8-4", "E-3", "covid19"), cut out of the text rather than
+# dropping the whole space-free token around them: "公司成立5年了" is still Chinese.
+_NUMBERED = re.compile(r"[A-Za-z\-]*\d[\dA-Za-z\-.,:/]*")
 _APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ‘’`´"})
 
 
@@ -122,8 +125,7 @@ def detect(text: str, prior: str | None = None, history=()) -> Guess:
 def _prepare(text: str) -> tuple[str, list[str]]:
     """Normalise, drop URLs, e-mails and codes (D-8-4, TIPS); return the text and its words."""
     text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    tokens = _URL.sub(" ", text).split()
-    tokens = [t for t in tokens if not any(c.isdigit() for c in t)]
+    tokens = _NUMBERED.sub(" ", _URL.sub(" ", text)).split()
     words = [w for t in tokens for w in _WORD.findall(t)]
     if words and all(_is_acronym(w) for w in words):
         # "TIPS" is a programme name, but "OUI" or "HELLO" are still words we know.

@@ -114,6 +114,16 @@ def test_no_words_keeps_the_conversation_language(text):
     assert kept.confidence < 0.5
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("D-8-4签证要准备哪些材料？", "zh"), ("公司成立5年了，还能申请吗？", "zh"), ("D-10-2で滞在中にアルバイトってできますか？", "ja"),
+    ("投資額が3億ウォン未満だと何が必要ですか？", "ja"), ("연 3% 이자로 대출 가능한가요?", "ko"),
+    ("E-7 비자로 창업할 수 있나요?", "ko"), ("Có 3 người trong nhóm", "vi"),
+])
+def test_numbers_and_codes_inside_unspaced_text_do_not_hide_it(text, lang):
+    # CJK text has no spaces: a digit must not take the whole sentence out with it
+    assert detect(text).lang == lang
+
+
 def test_most_recent_history_counts_most():
     assert detect("ok", history=["ru", "ru", "uz"]).lang == "uz"
 
