@@ -128,7 +128,9 @@ def _texts(value, where, problems):
                 problems.append((f"{loc}.{name}", "must be text"))
                 entry[name] = ""
             else:
-                entry[name] = str(raw).strip()
+                # a browser submits textareas with CRLF line breaks: one spelling, so an unchanged
+                # text keeps its content hash (and its embedding) and the history shows no change
+                entry[name] = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
                 if len(entry[name]) > MAX_TEXT:
                     problems.append((f"{loc}.{name}", f"longer than {MAX_TEXT} characters"))
         questions = fields.get("questions") or []

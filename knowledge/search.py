@@ -30,7 +30,7 @@ CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac0
 TERM_WEIGHT = 0.06
 COMMON_TERM_SHARE = 0.5
 # Bump when overlap_terms or term_keys change: the stored term index is then rebuilt on next use.
-TERMS_VERSION = "2"
+TERMS_VERSION = "3"
 CLASSIFIER_WEIGHT = 0.2
 RIDGE_LAMBDA = 0.3
 TITLE_CODE_BONUS = 0.12
@@ -116,6 +116,11 @@ def visa_codes_in(text: str) -> set[str]:
     return {normalize_code(m) for m in CODE_RE.findall(text)}
 
 
+# Uzbek is written with ʻ and ʼ (letters to \\w) or with ' (not): split at any of them, on both sides,
+# so "oʻzbek" and "o'zbek" give the same terms; French "l'étranger" gives "étranger".
+_APOSTROPHES = str.maketrans({c: " " for c in "'‘’`´ʻʼ"})
+
+
 @functools.cache
 def _word_re() -> re.Pattern:
     """Runs of word characters and combining marks: Python's ``\\w`` alone splits Hindi "वीज़ा" at its
@@ -138,7 +143,8 @@ def overlap_terms(text: str) -> set[str]:
     """The terms of term overlap: words of 2+ characters and word pairs; CJK runs as 2- and 3-grams,
     so Korean spacing ("창업비자" / "창업 비자") and unsegmented Chinese and Japanese still match."""
     terms: set[str] = set()
-    words = _word_re().findall(unicodedata.normalize("NFC", text).lower())
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    words = _word_re().findall(text.lower())
     for i, token in enumerate(words):
         if CJK_RE.search(token):
             for n in (2, 3):

@@ -471,11 +471,12 @@ async def test_default_fallback_reverts_and_offers_a_person(dispatcher, make_tra
 
 
 def test_action_names_match_the_domain():
-    names = {cls().name() for cls in (actions.ActionAnswerQuestion, actions.ActionHandoff, actions.ActionFindEligible,
-                                      actions.ActionChangeLanguage, actions.ActionDefaultFallback,
-                                      actions.ValidateEligibilityForm, actions.ActionAskFounderStatus,
-                                      actions.ActionAskCompanyStage, actions.ActionAskCompanyAge,
-                                      actions.ActionAskSector, actions.ActionAskInJeonbuk)}
+    import inspect
+    from rasa_sdk import Action
+    classes = [c for c in vars(actions).values()
+               if inspect.isclass(c) and issubclass(c, Action) and c.__module__ == actions.__name__
+               and not inspect.isabstract(c)]
+    names = {cls().name() for cls in classes}
     assert names == set(DOMAIN["actions"])
 
 

@@ -198,3 +198,9 @@ def test_term_index_is_rebuilt_when_the_term_rules_change(small_kb):
 def test_hindi_words_keep_their_vowel_signs():
     from knowledge.search import overlap_terms
     assert overlap_terms("एक्सपोर्ट वाउचर") == {"एक्सपोर्ट", "वाउचर", "एक्सपोर्ट वाउचर"}
+
+
+def test_apostrophe_spellings_give_the_same_terms():
+    from knowledge.search import overlap_terms
+    assert overlap_terms("oʻzbek jamgʻarmasi") == overlap_terms("o'zbek jamg’armasi")
+    assert "étranger" in overlap_terms("à l'étranger")

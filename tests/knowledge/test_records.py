@@ -93,3 +93,11 @@ def test_seed_files_are_valid():
         for lang in ("en", "ko"):
             assert rec["text"][lang]["title"] and rec["text"][lang]["body"], (path, lang)
         assert set(SUPPORTED) <= set(rec["text"]), (path, set(SUPPORTED) - set(rec["text"]))
+
+
+def test_line_breaks_have_one_spelling():
+    """A browser sends textareas with CRLF: the saved text, its hash and its embedding must not change."""
+    raw = {"id": "line-breaks", "category": "visa", "text": {"en": {"title": "T", "summary": "S", "body": "a\nb\n"}}}
+    posted = {"id": "line-breaks", "category": "visa", "text": {"en": {"title": "T", "summary": "S", "body": "a\r\nb\r\n"}}}
+    assert normalize_record(posted) == normalize_record(raw)
+    assert normalize_record(posted)["text"]["en"]["body"] == "a\nb"
