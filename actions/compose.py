@@ -97,8 +97,9 @@ def programme_answer(programme, lang: str, related: Iterable = (), today: Option
     if body:
         lines += ["", body]
     lines.append("")
-    if record.get("agency"):
-        lines.append(t("answer.agency", lang, agency=record["agency"]))
+    agency = texts.get("agency") or record.get("agency")
+    if agency:
+        lines.append(t("answer.agency", lang, agency=agency))
     lines.append(window_line(programme.window_state(today), lang))
     url = record.get("official_url")
     lines.append(t("answer.link", lang, url=url) if url else t("answer.no_link", lang))

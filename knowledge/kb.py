@@ -18,7 +18,7 @@ from .encoders import Encoder, get_encoder
 from .errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
 from .migrations import migrations
 from .programme import Programme
-from .records import normalize_record
+from .records import TEXT_FIELDS, normalize_record
 
 DEFAULT_THRESHOLD = 0.80
 
@@ -131,8 +131,7 @@ class KnowledgeBase:
     def _row_to_record(self, row: dict) -> dict:
         texts = {}
         for t in self.db.query("SELECT * FROM program_texts WHERE program_id = ? ORDER BY rowid", [row["id"]]):
-            texts[t["lang"]] = {**{k: t[k] or "" for k in ("title", "summary", "body", "eligibility", "benefits",
-                                                          "how_to_apply", "documents")},
+            texts[t["lang"]] = {**{k: t[k] or "" for k in TEXT_FIELDS},
                                 "questions": json.loads(t["questions"] or "[]")}
         window = row["window"]
         return {

@@ -57,3 +57,9 @@ def m004_program_terms_vocab(db):
     # How many programmes hold each key, read without walking its postings: term overlap skips
     # the keys that more than half of all programmes hold.
     db.execute("CREATE VIRTUAL TABLE program_terms_vocab USING fts5vocab(program_terms, 'row')")
+
+
+@migrations()
+def m005_text_agency(db):
+    # The agency's name per language (records.TEXT_FIELDS), so answers name it in the founder's language.
+    db["program_texts"].add_column("agency", str)

@@ -19,7 +19,8 @@ from .errors import InvalidRecord
 CATEGORIES = ("visa", "funding", "infrastructure", "settlement", "talent", "expansion")
 STATUSES = ("draft", "published", "archived")
 REGIONS = ("nationwide", "jeonbuk")
-TEXT_FIELDS = ("title", "summary", "body", "eligibility", "benefits", "how_to_apply", "documents")
+# ``agency``: the running agency's name in this language (the top-level ``agency`` is the fallback).
+TEXT_FIELDS = ("title", "summary", "body", "eligibility", "benefits", "how_to_apply", "documents", "agency")
 ELIGIBILITY_VOCAB = {
     "founder_status": ("any", "overseas", "student", "job_seeker", "startup_visa", "investor_visa",
                        "work_visa", "resident", "korean"),
@@ -313,8 +314,10 @@ def dump_json(records: list[dict]) -> str:
 
 
 # The structured eligibility block is the "criteria" column; "eligibility" is the per-language text.
+# The per-language agency is "lang_agency", beside the programme's own "agency" column.
+CSV_TEXT = {name: "lang_agency" if name == "agency" else name for name in TEXT_FIELDS}
 CSV_COLUMNS = ["id", "category", "agency", "region", "official_url", "status", "last_verified", "window",
-               "criteria", "sources", "lang", *TEXT_FIELDS, "questions"]
+               "criteria", "sources", "lang", *CSV_TEXT.values(), "questions"]
 
 
 def dump_csv(records: list[dict]) -> str:
@@ -333,7 +336,7 @@ def dump_csv(records: list[dict]) -> str:
         }
         for lang, fields in rec["text"].items():
             row = dict(base, lang=lang, questions=json.dumps(fields["questions"], ensure_ascii=False))
-            row.update({name: fields[name] for name in TEXT_FIELDS})
+            row.update({CSV_TEXT[name]: fields[name] for name in TEXT_FIELDS})
             writer.writerow(row)
     return out.getvalue()
 
@@ -376,7 +379,7 @@ def _csv_to_raw(text: str, source: str):
         lang = (row.get("lang") or "").strip()
         if lang in raw["text"]:
             problems.append((loc, f"language {lang!r} repeated for {rid!r}"))
-        entry = {name: row.get(name) or "" for name in TEXT_FIELDS}
+        entry = {name: row.get(CSV_TEXT[name]) or "" for name in TEXT_FIELDS}
         entry["questions"] = load_json("questions", [])
         raw["text"][lang] = entry
     if problems:

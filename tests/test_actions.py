@@ -518,3 +518,13 @@ async def test_unsure_language_change_is_answered_as_a_question(dispatcher, make
     events = await actions.ActionChangeLanguage().run(dispatcher, tracker, {})
     assert kb.searches and events == [SlotSet("unanswered_count", 0)]
     assert not any(e.get("name") == "language" for e in events)
+
+
+def test_answer_names_the_agency_in_the_founders_language():
+    prog = programme("visa-d8-4", "Startup visa", lang_texts={
+        "en": {"title": "Startup visa", "summary": "s", "body": "b"},
+        "vi": {"title": "Visa khởi nghiệp", "summary": "s", "body": "b", "agency": "Bộ Tư pháp"},
+    })
+    assert t("answer.agency", "vi", agency="Bộ Tư pháp") in compose.programme_answer(prog, "vi").text
+    # no agency in that language: the programme's own (English) agency line
+    assert t("answer.agency", "en", agency="Agency of Startup visa") in compose.programme_answer(prog, "en").text

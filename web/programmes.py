@@ -21,7 +21,7 @@ from knowledge.records import (CATEGORIES, ELIGIBILITY_FLAGS, ELIGIBILITY_NUMBER
 #: What an admin fills in per language; completeness is measured on these.
 CORE_FIELDS = ("title", "summary", "body", "questions")
 #: The other per-language texts, kept and editable under "more fields".
-EXTRA_FIELDS = tuple(f for f in TEXT_FIELDS if f not in ("title", "summary", "body"))
+EXTRA_FIELDS = tuple(f for f in TEXT_FIELDS if f not in ("title", "summary", "body", "agency"))
 
 
 # ---------------------------------------------------------------- form <-> record
