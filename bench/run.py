@@ -64,25 +64,23 @@ def main() -> None:
     from knowledge import get_settings
     settings = get_settings()
     if "eval" in args.parts:
+        from knowledge import KnowledgeBase, evaluate
         dev = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
-        if dev.exists():
-            from knowledge import KnowledgeBase, evaluate
-            with KnowledgeBase.open(settings) as kb:
+        founders = ROOT / "bench" / "eval" / "founder_questions.jsonl"
+        with KnowledgeBase.open(settings) as kb:
+            if dev.exists():
                 report = evaluate.evaluate(kb, evaluate.read_questions(dev))
                 calibration = evaluate.calibrate(kb, ranking=True)
-            (RESULTS / "eval.json").write_text(json.dumps({"machine": machine(), "calibration": calibration,
-                                                           **report}, indent=2, ensure_ascii=False))
-            body = "```\n" + evaluate.format_table(report) + "\n```\n\n" + (
-                f"Answerability threshold {calibration['threshold']} ({calibration['model']}), chosen by "
-                f"`kb calibrate` from {calibration['positives']} example questions (each with its "
-                f"translations held out; leave-one-out P@1 {calibration['loo_p_at_1']}) and "
-                f"{calibration['negatives']} small-talk/off-topic lines: balanced accuracy "
-                f"{calibration['balanced_accuracy']}.\n\n" + heldout_table(calibration["heldout_ranking"]))
-            write_readme_section("eval", body)
-            print(body)
-        founders = ROOT / "bench" / "eval" / "founder_questions.jsonl"
-        from knowledge import KnowledgeBase, evaluate
-        with KnowledgeBase.open(settings) as kb:
+                (RESULTS / "eval.json").write_text(json.dumps({"machine": machine(), "calibration": calibration,
+                                                               **report}, indent=2, ensure_ascii=False))
+                body = "```\n" + evaluate.format_table(report) + "\n```\n\n" + (
+                    f"Answerability threshold {calibration['threshold']} ({calibration['model']}), chosen by "
+                    f"`kb calibrate` from {calibration['positives']} example questions (each with its "
+                    f"translations held out; leave-one-out P@1 {calibration['loo_p_at_1']}) and "
+                    f"{calibration['negatives']} small-talk/off-topic lines: balanced accuracy "
+                    f"{calibration['balanced_accuracy']}.\n\n" + heldout_table(calibration["heldout_ranking"]))
+                write_readme_section("eval", body)
+                print(body)
             report = evaluate.evaluate(kb, evaluate.read_questions(founders))
         (RESULTS / "founders.json").write_text(json.dumps({"machine": machine(), **report}, indent=2))
         body = "```\n" + evaluate.format_table(report) + "\n```\n"

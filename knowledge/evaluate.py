@@ -140,9 +140,8 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
     """
     from .search import fit_classifier, term_keys
     index = kb._dense_index()
-    texts = _chunk_texts(kb)
-    every_text = dict(kb.db.execute("SELECT id, text FROM chunks"))
-    row_keys = [term_keys(every_text[int(c)]) for c in index.chunk_ids]
+    chunks = {chunk_id: (text, lang) for chunk_id, text, lang in kb.db.execute("SELECT id, text, lang FROM chunks")}
+    row_keys = [term_keys(chunks[int(c)][0]) for c in index.chunk_ids]
     row_slot = _question_slots(kb, index)
     slots = sorted({s for s in row_slot if s})
     if not slots or folds < 2:
@@ -151,7 +150,6 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
     fold_of = {slots[i]: n % folds for n, i in enumerate(order)}
     row_fold = np.array([fold_of[s] if s else -1 for s in row_slot])
     programme_of = _programme_of_rows(index)
-    langs = dict(kb.db.execute("SELECT id, lang FROM chunks"))
     tally = defaultdict(lambda: [0, 0, 0])  # lang -> [questions, dense hits, fused hits]
     for fold in range(folds):
         held = row_fold == fold
@@ -165,10 +163,10 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
                 postings[key].add(int(programme_of[row]))
         postings = {key: sorted(blocks) for key, blocks in postings.items()}
         for row in np.flatnonzero(held):
-            chunk_id = int(index.chunk_ids[row])
-            scores = kb.score_vector(texts[chunk_id], index.matrix[row], exclude=held, classifier=weights,
+            text, lang = chunks[int(index.chunk_ids[row])]
+            scores = kb.score_vector(text, index.matrix[row], exclude=held, classifier=weights,
                                      postings=postings)
-            for key in ("all", langs[chunk_id]):
+            for key in ("all", lang):
                 t = tally[key]
                 t[0] += 1
                 t[1] += int(np.argmax(scores.dense) == programme_of[row])

@@ -493,8 +493,9 @@ class KnowledgeBase:
                      postings: dict | None = None) -> "ranking.Scores":
         """Every score for one query (the ranking core); see search.Scores.
 
-        For calibration's held-out tests: ``exclude`` masks chunk rows out of the dense score, ``exclude_negative`` one known non-question, ``classifier`` replaces the classifier
-        (one fitted without the excluded rows) and ``postings`` the term index (one built without them).
+        For calibration's held-out tests: ``exclude`` masks chunk rows out of the dense score,
+        ``exclude_negative`` one known non-question, ``classifier`` replaces the classifier (one fitted
+        without the excluded rows) and ``postings`` the term index (one built without them).
         """
         index = self._dense_index()
         sims = index.matrix @ query_vector

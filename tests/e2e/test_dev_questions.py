@@ -1,5 +1,6 @@
 """Every line of the shared dev questions through the real stack: the right kind of reply, in its language."""
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,20 +25,26 @@ def reply_kind(response: dict) -> str:
     return "chat"
 
 
-@pytest.fixture(scope="module")
-def results(stack):
-    if not DEV.exists():
-        pytest.fail(f"{DEV} is missing (shared/ must sit beside the repo)")
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+def ask_every_line(stack, path: Path, artifact: str) -> list[dict]:
+    """Each JSONL line of ``path`` in a new conversation (no browser language): the line with the reply's
+    kind, cited sources, language and texts; also written to tests/artifacts/``artifact``."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = []
     for row in rows:
-        response = stack.chat(row["q"])  # a new conversation per line, no browser language
+        response = stack.chat(row["q"])
         sources = [s["id"] for r in response["replies"] for s in r.get("sources") or []]
         out.append({**row, "kind_got": reply_kind(response), "sources": sources,
                     "language": response["language"], "texts": [r["text"] for r in response["replies"]]})
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "e2e_dev_questions.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
+    (ARTIFACTS / artifact).write_text(json.dumps(out, ensure_ascii=False, indent=1))
     return out
+
+
+@pytest.fixture(scope="module")
+def results(stack):
+    if not DEV.exists():
+        pytest.fail(f"{DEV} is missing (shared/ must sit beside the repo)")
+    return ask_every_line(stack, DEV, "e2e_dev_questions.json")
 
 
 def test_greetings_are_greeted(results):
@@ -98,22 +105,11 @@ FOUNDERS = Path(__file__).resolve().parents[2] / "bench" / "eval" / "founder_que
 
 def test_founder_questions_in_13_languages(stack):
     """The 429 founder questions (bench/eval): an answer or an honest offer in the question's language."""
-    rows = [json.loads(line) for line in FOUNDERS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    kinds, right, wrong_language, other, log = {}, 0, [], [], []
-    for row in rows:
-        response = stack.chat(row["q"])
-        kind = reply_kind(response)
-        log.append({**row, "kind_got": kind, "language": response["language"],
-                    "sources": [s["id"] for r in response["replies"] for s in r.get("sources") or []]})
-        kinds[kind] = kinds.get(kind, 0) + 1
-        if kind not in ("answer", "unknown"):
-            other.append((row["q"], kind))
-        sources = {s["id"] for r in response["replies"] for s in r.get("sources") or []}
-        right += kind == "answer" and bool(sources & set(row["expect"]))
-        if response["language"] != row["lang"]:
-            wrong_language.append((row["q"], row["lang"], response["language"]))
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "e2e_founder_questions.json").write_text(json.dumps(log, ensure_ascii=False, indent=1))
+    rows = ask_every_line(stack, FOUNDERS, "e2e_founder_questions.json")
+    kinds = dict(Counter(r["kind_got"] for r in rows))
+    other = [(r["q"], r["kind_got"]) for r in rows if r["kind_got"] not in ("answer", "unknown")]
+    right = sum(r["kind_got"] == "answer" and bool(set(r["sources"]) & set(r["expect"])) for r in rows)
+    wrong_language = [(r["q"], r["lang"], r["language"]) for r in rows if r["language"] != r["lang"]]
     print(f"\nfounder questions: {len(rows)}, kinds {kinds}, answered with an expected source: {right}, "
           f"replied in another language: {len(wrong_language)}")
     # the intent model takes the odd question for small talk or a request for a person (2 of 429 when
