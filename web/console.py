@@ -19,6 +19,7 @@ API (session or ``Authorization: Bearer <token>``; 401 without)::
     POST /api/staff/conversations/<id>/notes      {"text"}
     POST /api/staff/conversations/<id>/resolve    {"hand_back": true}?
     GET  /api/staff/summary                       {"pending", "open", "mine"} for the badge
+    GET  /api/staff/stream                        server-sent events: "changed" whenever a conversation does
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 
 from knowledge.errors import KnowledgeError
 
-from . import auth, cards, handoff, i18n, store
+from . import auth, cards, handoff, i18n, sse, store
 from .auth import current_user, staff_required
 
 log = logging.getLogger(__name__)
@@ -489,6 +490,24 @@ def api_summary():
     ).fetchone()[0]
     latest = db.execute("SELECT MAX(pending_since) FROM conversations WHERE state = 'pending'").fetchone()[0]
     return jsonify({"pending": rows.get("pending", 0), "open": rows.get("open", 0), "mine": mine, "latest_pending": latest})
+
+
+@api.get("/stream")
+@staff_required
+def api_stream():
+    """A "changed" event whenever any conversation changes (a message, a claim, a state), so open
+    console pages refresh their badge, queue and transcript at once instead of on their next poll."""
+    latest = "SELECT MAX(updated_at) FROM conversations"
+    seen = store.get_db().execute(latest).fetchone()[0]  # what the page knew when it connected
+
+    def changes(conn):
+        nonlocal seen
+        version = conn.execute(latest).fetchone()[0]
+        if version != seen:
+            seen = version
+            yield "changed", {"updated_at": version}, None
+
+    return sse.stream(changes)
 
 
 @api.get("/conversations/<conversation_id>")

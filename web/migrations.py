@@ -174,3 +174,9 @@ def m003_handoff(db):
         )
         """
     )
+
+
+@migrations()
+def m004_conversations_updated_index(db):
+    """The staff console's live stream asks for the latest change of any conversation twice a second."""
+    db.execute("CREATE INDEX idx_conversations_updated ON conversations (updated_at)")

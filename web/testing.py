@@ -75,6 +75,16 @@ class FakeRasa:
         self.server.server_close()
 
 
+def sse_events(response):
+    """(id, event, data) for each event of a streamed Flask test response, read as it arrives."""
+    for chunk in response.response:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        for block in text.split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
+            if "data" in fields:
+                yield fields.get("id"), fields.get("event"), json.loads(fields["data"])
+
+
 def csrf_from(client) -> str:
     """The CSRF token of a Flask test client's session (one is set if the session has none yet)."""
     with client.session_transaction() as session:

@@ -11,12 +11,11 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from . import chat, handoff, i18n, store
+from . import chat, handoff, i18n, sse, store
 
 bp = Blueprint("widget", __name__)
 
@@ -179,59 +178,21 @@ def post_contact(conversation_id):
     return jsonify({"ok": True, "email": email})
 
 
-def _sse(event: str | None, data: dict | None = None, id_: int | None = None) -> str:
-    lines = []
-    if id_ is not None:
-        lines.append(f"id: {id_}")
-    if event:
-        lines.append(f"event: {event}")
-    lines.append("data: " + json.dumps(data or {}, ensure_ascii=False))
-    return "\n".join(lines) + "\n\n"
-
-
 @bp.get("/api/chat/<conversation_id>/stream")
 def stream(conversation_id):
     conversation = load_conversation(conversation_id, _request_token())
-    after = _after_arg()
+    last = _after_arg()
     last_event_id = request.headers.get("Last-Event-ID", "")
     if last_event_id.isdigit():
-        after = max(after, int(last_event_id))
+        last = max(last, int(last_event_id))
 
-    cfg = current_app.config
-    path = cfg["WEB_DB"]
-    poll = float(cfg["SSE_POLL_SECONDS"])
-    heartbeat = float(cfg["SSE_HEARTBEAT_SECONDS"])
-    lifetime = float(cfg["SSE_LIFETIME_SECONDS"])
-    conv_id = conversation.id
+    def new_messages(conn):
+        nonlocal last
+        for message in store.list_messages(conn, conversation.id, after=last, limit=100):
+            last = message.seq
+            yield "message", message.to_api(), message.seq
 
-    def events():
-        # Own connection: the generator outlives the request's g.db.
-        conn = store.connect(path)
-        try:
-            last = after
-            started = last_beat = time.monotonic()
-            yield "retry: 3000\n\n"
-            while True:
-                for message in store.list_messages(conn, conv_id, after=last, limit=100):
-                    last = message.seq
-                    yield _sse("message", message.to_api(), message.seq)
-                    last_beat = time.monotonic()
-                now = time.monotonic()
-                if now - started >= lifetime:
-                    yield _sse("bye", {"reconnect": True})
-                    return
-                if now - last_beat >= heartbeat:
-                    yield ": heartbeat\n\n"
-                    last_beat = now
-                time.sleep(poll)
-        finally:
-            conn.close()
-
-    return Response(
-        events(),
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse.stream(new_messages)
 
 
 @bp.get("/widget.js")

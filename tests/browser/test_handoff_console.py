@@ -28,7 +28,8 @@ def bot_reply(body):
 def stack(tmp_path_factory):
     home = tmp_path_factory.mktemp("handoff")
     rasa = FakeRasa(reply=bot_reply).start()
-    env = {"FOUNDERDESK_HOME": str(home), "FOUNDERDESK_RASA_URL": rasa.url, "FOUNDERDESK_CONSOLE_POLL_SECONDS": "0.5"}
+    # a poll slower than any wait below: the console's live updates must come through its stream
+    env = {"FOUNDERDESK_HOME": str(home), "FOUNDERDESK_RASA_URL": rasa.url, "FOUNDERDESK_CONSOLE_POLL_SECONDS": "120"}
     added = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "web", "user-add", "mina", "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, capture_output=True, cwd=REPO_ROOT,
@@ -52,6 +53,7 @@ def test_founder_and_staff_exchange_live_messages_and_hand_back(stack, new_page,
     staff.click("button[type=submit]")
     staff.wait_for_url("**/console/")
     assert staff.locator("#queue .empty").count() == 1
+    staff.locator("#queue[data-live='1']").wait_for()
 
     # the founder asks for a person
     founder.goto(stack.url + "/")

@@ -48,6 +48,7 @@ def test_console_pages_redirect_to_login(client, pending):
 @pytest.mark.parametrize("method, path, body", [
     ("get", "/api/staff/conversations?state=pending", None),
     ("get", "/api/staff/summary", None),
+    ("get", "/api/staff/stream", None),
     ("get", "/api/staff/conversations/{id}", None),
     ("get", "/api/staff/conversations/{id}/messages", None),
     ("post", "/api/staff/conversations/{id}/claim", {}),
@@ -88,6 +89,21 @@ def test_staff_api_flow_with_login(client, pending, db, users):
     # the founder sees the staff reply in the history (and so after a reload)
     history = client.get(f"/api/chat/{cid}/messages", headers={"X-Conversation-Token": pending["token"]}).get_json()
     assert ("staff", "Xin chào, tôi là Mina") in [(m["role"], m["text"]) for m in history["messages"]]
+
+
+def test_staff_stream_says_changed_when_a_conversation_changes(app, client, pending, auth):
+    from web import store
+    from web.testing import sse_events
+
+    auth.login_staff()
+    response = client.get("/api/staff/stream", buffered=False)
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    events = sse_events(response)
+    with app.app_context():
+        store.add_message(store.get_db(), pending["conversation_id"], "founder", "Is anyone there?")
+        changed_at = store.get_conversation(store.get_db(), pending["conversation_id"]).updated_at
+    assert next(events) == (None, "changed", {"updated_at": changed_at})
+    response.close()
 
 
 def test_assign_to_a_colleague(client, pending, users):

@@ -1,20 +1,9 @@
 """GET /api/chat/<id>/stream: server-sent events read from the store."""
 
-import json
-
 from web import store
+from web.testing import sse_events as events
 
 VI = "Xin chào, tôi muốn hỏi về thị thực khởi nghiệp ở Hàn Quốc"
-
-
-def events(response):
-    """Parse the streamed body into (id, event, data) tuples, one chunk at a time."""
-    for chunk in response.response:
-        text = chunk.decode() if isinstance(chunk, bytes) else chunk
-        for block in text.split("\n\n"):
-            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
-            if "data" in fields:
-                yield fields.get("id"), fields.get("event"), json.loads(fields["data"])
 
 
 def test_stream_yields_existing_and_new_messages(app, client, chat):

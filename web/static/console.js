@@ -1,7 +1,8 @@
 /*
  * Staff console live updates. Plain JavaScript, no external assets.
- * Polls the staff API with the session cookie: the pending badge (+ optional sound) on every page,
- * the queue table on /console/, the transcript on a conversation page. Everything founders wrote
+ * Listens to the staff event stream and refreshes from the staff API with the session cookie: the
+ * pending badge (+ optional sound) on every page, the queue table on /console/, the transcript on a
+ * conversation page. Everything founders wrote
  * is put into the page with textContent only.
  */
 (function () {
@@ -138,14 +139,31 @@
     });
   }
 
-  // ---------------------------------------------------------------- loop
-  function tick() {
+  // ---------------------------------------------------------------- live updates
+  // The staff stream says "changed" the moment any conversation changes; the page then fetches
+  // what it shows. Without a stream (old browser, proxy, logged out) it polls every POLL_MS, and
+  // with one it still checks every FALLBACK_MS in case an event was lost.
+  var FALLBACK_MS = 30000;
+  var live = false, running = null, again = false;
+  function refresh() {
+    if (running) { again = true; return running; }
     var jobs = [pollSummary()];
     if (table) jobs.push(pollQueue());
     if (transcript) jobs.push(pollTranscript());
-    Promise.all(jobs.map(function (p) { return p.catch(function () { return null; }); })).then(function () {
-      setTimeout(tick, POLL_MS);
+    running = Promise.all(jobs.map(function (p) { return p.catch(function () { return null; }); })).then(function () {
+      running = null;
+      if (again) { again = false; return refresh(); }
     });
+    return running;
   }
-  tick();
+  function loop() {
+    refresh().then(function () { setTimeout(loop, live ? FALLBACK_MS : POLL_MS); });
+  }
+  if (window.EventSource) {
+    var stream = new EventSource("/api/staff/stream");
+    stream.addEventListener("open", function () { live = true; host.setAttribute("data-live", "1"); refresh(); });
+    stream.addEventListener("changed", function () { refresh(); });
+    stream.addEventListener("error", function () { live = false; host.setAttribute("data-live", "0"); });
+  }
+  loop();
 })();
