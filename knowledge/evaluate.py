@@ -156,7 +156,7 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
         kept = np.flatnonzero(~held)
         starts = np.flatnonzero(np.diff(np.append(-1, programme_of[kept])))
         weights = np.zeros((index.matrix.shape[1], len(index.programme_ids)), dtype=np.float32)
-        weights[:, programme_of[kept][starts]] = fit_classifier(index.matrix[kept], starts)
+        weights[:, programme_of[kept][starts]] = fit_classifier(index.matrix[kept], starts, index.roles[kept])
         postings = defaultdict(set)
         for row in kept:
             for key in row_keys[row]:

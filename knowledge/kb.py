@@ -428,13 +428,14 @@ class KnowledgeBase:
                     spread[code] = spread.get(code, 0) + 1
             title_codes = {pid: {c for c in codes if spread[c] <= ranking.MAX_PROGRAMMES_PER_CODE}
                            for pid, codes in title_codes.items()}
+            roles = np.array([r[2] == "passage" for r in rows], dtype=bool)
             self._dense = _DenseIndex(
                 revision=revision, model_id=model_id, matrix=matrix,
                 chunk_ids=np.array([r[0] for r in rows], dtype=np.int64), hashes=[r[3] for r in rows],
-                roles=np.array([r[2] == "passage" for r in rows], dtype=bool),
+                roles=roles,
                 programme_ids=programme_ids, starts=np.array(starts, dtype=np.int64),
                 layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
-                classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64)),
+                classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64), roles),
                 titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
                 block_of_chunk=block_of_chunk, block_of_rowid=block_of_rowid,
                 term_rows=self.db.execute("SELECT count(*) FROM program_terms").fetchone()[0])

@@ -125,6 +125,20 @@ def test_classifier_separates_programmes_on_their_own_directions():
     assert fit_classifier(np.zeros((0, 3), dtype=np.float32), np.array([], dtype=np.int64)).shape == (3, 0)
 
 
+def test_classifier_gives_texts_and_questions_equal_total_weight():
+    import numpy as np
+    from knowledge.search import fit_classifier
+    rng = np.random.default_rng(3)
+    rows = rng.normal(size=(8, 4)).astype(np.float32)
+    # programme 0: rows 0-3, programme 1: rows 4-7; rows 0 and 4 are texts, the other six questions
+    passages = np.array([True, False, False, False, True, False, False, False])
+    weighted = fit_classifier(rows, np.array([0, 4]), passages)
+    # the same as repeating each text three times (six questions for two texts)
+    repeated = np.concatenate([rows[[0, 0, 0]], rows[1:4], rows[[4, 4, 4]], rows[5:]])
+    assert np.allclose(weighted, fit_classifier(repeated, np.array([0, 6])), atol=1e-5)
+    assert not np.allclose(weighted, fit_classifier(rows, np.array([0, 4])), atol=1e-3)
+
+
 def test_heldout_ranking_counts_every_question_once_per_language(fake_kb, make_record):
     from knowledge.evaluate import heldout_ranking
     fake_kb.import_records([
