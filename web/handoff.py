@@ -141,7 +141,7 @@ def expected_wait(config, now: dt.datetime | None = None) -> Wait:
 
 def wait_text(lang: str, wait: Wait) -> str:
     if wait.in_hours or wait.opens_at is None:
-        return i18n.localized(i18n.WAIT_SOON, lang, minutes=wait.minutes)
+        return i18n.localized(i18n.WAIT_SOON, lang, duration=i18n.minutes_text(lang, wait.minutes))
     return i18n.localized(i18n.WAIT_LATER, lang, when=wait.opens_at.strftime("%Y-%m-%d %H:%M"))
 
 

@@ -33,8 +33,8 @@ RECEIVED_FALLBACK = {
     "төвийн ажилтан аль болох хурдан энд хариу өгнө.",
     "id": "Terima kasih, pesan Anda sudah kami terima. Asisten sedang tidak tersedia, "
     "jadi staf pusat akan segera menindaklanjuti di sini.",
-    "es": "Gracias, hemos recibido su mensaje. El asistente no está disponible en este momento, "
-    "así que un miembro del personal del centro le responderá aquí lo antes posible.",
+    "es": "Gracias, hemos recibido tu mensaje. El asistente no está disponible en este momento, "
+    "así que un miembro del personal del centro te responderá aquí lo antes posible.",
     "fr": "Merci, nous avons bien reçu votre message. L'assistant n'est pas disponible pour le moment ; "
     "un membre du centre vous répondra ici dès que possible.",
     "ar": "شكرًا لك، لقد استلمنا رسالتك. المساعد غير متاح حاليًا، "
@@ -247,22 +247,22 @@ WIDGET_STRINGS = {
         "subtitle": "Visados, financiación y vida en Jeonbuk",
         "open": "Abrir chat",
         "close": "Cerrar chat",
-        "placeholder": "Escriba su pregunta…",
+        "placeholder": "Escribe tu pregunta…",
         "send": "Enviar",
         "typing": "El asistente está escribiendo…",
-        "error": "No se puede conectar con el servidor. Compruebe su conexión.",
+        "error": "No se puede conectar con el servidor. Comprueba tu conexión.",
         "retry": "Reintentar",
         "sources": "Fuentes",
         "language": "Idioma",
         "auto": "Automático",
-        "welcome": "¡Hola! Puedo ayudarle con visados, financiación, oficinas y la vida en Jeonbuk. "
-        "Pregunte en su propio idioma.",
+        "welcome": "¡Hola! Puedo ayudarte con visados, financiación, oficinas y la vida en Jeonbuk. "
+        "Pregunta en tu propio idioma.",
         "handoff": "Se ha avisado a un miembro del personal, que responderá aquí.",
         "new": "Nueva conversación",
-        "you": "Usted",
+        "you": "Tú",
         "bot": "Asistente",
         "staff": "Personal",
-        "too_long": "El mensaje es demasiado largo. Acórtelo, por favor.",
+        "too_long": "El mensaje es demasiado largo. Acórtalo, por favor.",
     },
     "fr": {
         "title": "Founder Desk",
@@ -368,26 +368,60 @@ HANDOFF_NOTICE = {
     "uz": "Markaz xodimi sizga shu yerda javob beradi. {wait}",
     "mn": "Төвийн ажилтан танд энд хариулна. {wait}",
     "id": "Staf pusat akan menjawab Anda di sini. {wait}",
-    "es": "Una persona del centro le responderá aquí. {wait}",
+    "es": "Una persona del centro te responderá aquí. {wait}",
     "fr": "Une personne du centre va vous répondre ici. {wait}",
     "ar": "سيرد عليك أحد موظفي المركز هنا. {wait}",
     "hi": "सेंटर का कोई स्टाफ़ सदस्य यहीं आपको जवाब देगा। {wait}",
 }
 WAIT_SOON = {
-    "en": "Expected wait: about {minutes} minutes.",
-    "ko": "예상 대기 시간: 약 {minutes}분.",
-    "zh": "预计等待时间：约 {minutes} 分钟。",
-    "ja": "待ち時間の目安：約{minutes}分。",
-    "vi": "Thời gian chờ dự kiến: khoảng {minutes} phút.",
-    "ru": "Ожидаемое время ожидания: около {minutes} мин.",
-    "uz": "Kutish vaqti: taxminan {minutes} daqiqa.",
-    "mn": "Хүлээх хугацаа: ойролцоогоор {minutes} минут.",
-    "id": "Perkiraan waktu tunggu: sekitar {minutes} menit.",
-    "es": "Espera estimada: unos {minutes} minutos.",
-    "fr": "Attente estimée : environ {minutes} minutes.",
-    "ar": "مدة الانتظار المتوقعة: نحو {minutes} دقيقة.",
-    "hi": "अनुमानित इंतज़ार: लगभग {minutes} मिनट।",
+    "en": "Expected wait: about {duration}.",
+    "ko": "예상 대기 시간: 약 {duration}.",
+    "zh": "预计等待时间：约 {duration}。",
+    "ja": "待ち時間の目安：約{duration}。",
+    "vi": "Thời gian chờ dự kiến: khoảng {duration}.",
+    "ru": "Ожидаемое время ожидания: около {duration}",
+    "uz": "Kutish vaqti: taxminan {duration}.",
+    "mn": "Хүлээх хугацаа: ойролцоогоор {duration}.",
+    "id": "Perkiraan waktu tunggu: sekitar {duration}.",
+    "es": "Espera estimada: {duration}.",
+    "fr": "Attente estimée : environ {duration}.",
+    "ar": "مدة الانتظار المتوقعة: نحو {duration}.",
+    "hi": "अनुमानित इंतज़ार: लगभग {duration}।",
 }
+# "{n} minutes" in each language, by the plural form the number takes there.
+MINUTES = {
+    "en": {"one": "{n} minute", "other": "{n} minutes"},
+    "ko": {"other": "{n}분"},
+    "zh": {"other": "{n} 分钟"},
+    "ja": {"other": "{n}分"},
+    "vi": {"other": "{n} phút"},
+    "ru": {"other": "{n} мин."},
+    "uz": {"other": "{n} daqiqa"},
+    "mn": {"other": "{n} минут"},
+    "id": {"other": "{n} menit"},
+    "es": {"one": "un minuto", "other": "unos {n} minutos"},
+    "fr": {"one": "{n} minute", "other": "{n} minutes"},
+    "ar": {"one": "دقيقة واحدة", "two": "دقيقتين", "few": "{n} دقائق", "other": "{n} دقيقة"},
+    "hi": {"other": "{n} मिनट"},
+}
+
+
+def plural_form(lang: str, n: int) -> str:
+    """The plural category of ``n`` (CLDR's names) for the forms MINUTES distinguishes."""
+    if lang == "ar":
+        return "one" if n == 1 else "two" if n == 2 else "few" if 3 <= n % 100 <= 10 else "other"
+    if lang == "fr":
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+def minutes_text(lang: str | None, n: int) -> str:
+    """``n`` minutes, worded for ``lang`` (English if unknown)."""
+    lang = normalize(lang) or DEFAULT_LANGUAGE
+    forms = MINUTES.get(lang) or MINUTES[DEFAULT_LANGUAGE]
+    return (forms.get(plural_form(lang, n)) or forms["other"]).format(n=n)
+
+
 WAIT_LATER = {
     "en": "The centre is closed now; expect a reply after it opens on {when} (Korea time).",
     "ko": "지금은 센터 운영 시간이 아닙니다. {when}(한국 시간) 이후에 답변드리겠습니다.",
@@ -398,7 +432,7 @@ WAIT_LATER = {
     "uz": "Markaz hozir yopiq; javob markaz {when} (Koreya vaqti bilan) ochilgandan keyin keladi.",
     "mn": "Төв одоо хаалттай байна; {when} (Солонгосын цагаар) нээгдсэний дараа хариулна.",
     "id": "Pusat sedang tutup; balasan akan dikirim setelah buka pada {when} (waktu Korea).",
-    "es": "El centro está cerrado ahora; recibirá respuesta cuando abra, el {when} (hora de Corea).",
+    "es": "El centro está cerrado ahora; recibirás respuesta cuando abra, el {when} (hora de Corea).",
     "fr": "Le centre est fermé ; une réponse arrivera après l'ouverture, le {when} (heure de Corée).",
     "ar": "المركز مغلق الآن؛ ستصلك الإجابة بعد افتتاحه في {when} (بتوقيت كوريا).",
     "hi": "सेंटर अभी बंद है; {when} (कोरिया के समय के अनुसार) पर खुलने के बाद आपको जवाब मिलेगा।",
@@ -428,7 +462,7 @@ BOT_BACK = {
     "uz": "Endi yana yordamchi javob beradi. Istalgan vaqtda xodim bilan bogʻlanishni soʻrashingiz mumkin.",
     "mn": "Одоо туслах дахин хариулна. Хүссэн үедээ ажилтан дуудаж болно.",
     "id": "Asisten akan menjawab lagi. Anda bisa meminta staf kapan saja.",
-    "es": "El asistente vuelve a responder. Puede pedir hablar con una persona cuando quiera.",
+    "es": "El asistente vuelve a responder. Puedes pedir hablar con una persona cuando quieras.",
     "fr": "L'assistant reprend la conversation. Vous pouvez demander une personne à tout moment.",
     "ar": "يتولى المساعد الرد من جديد. يمكنك طلب التحدث إلى موظف في أي وقت.",
     "hi": "अब असिस्टेंट फिर से जवाब देगा। आप कभी भी स्टाफ़ से बात करने के लिए कह सकते हैं।",
@@ -473,10 +507,10 @@ _WIDGET_HANDOFF = {
            "email_label": "E-mail", "email_save": "Simpan", "email_saved": "Terima kasih. Kami juga akan menulis ke {email}.",
            "email_invalid": "Masukkan alamat e-mail yang valid."},
     "es": {"helpful": "Útil", "not_helpful": "No me ayudó",
-           "email_prompt": "Deje su correo por si tiene que irse; también le responderemos allí.",
+           "email_prompt": "Deja tu correo por si tienes que irte; también te responderemos allí.",
            "email_label": "Correo electrónico", "email_save": "Guardar",
-           "email_saved": "Gracias. También le escribiremos a {email}.",
-           "email_invalid": "Introduzca una dirección de correo válida."},
+           "email_saved": "Gracias. También te escribiremos a {email}.",
+           "email_invalid": "Introduce una dirección de correo válida."},
     "fr": {"helpful": "Utile", "not_helpful": "Pas utile",
            "email_prompt": "Laissez votre e-mail au cas où vous devriez partir ; nous vous répondrons aussi par e-mail.",
            "email_label": "E-mail", "email_save": "Enregistrer",

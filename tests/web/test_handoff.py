@@ -210,6 +210,11 @@ def test_business_hours_are_configurable(make_app):
     wait = handoff.expected_wait(app.config, now=dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.timezone.utc))
     assert wait.opens_at.strftime("%Y-%m-%d %H:%M") == "2026-12-05 10:00"  # next Saturday, not the holiday
     assert handoff.wait_text("en", handoff.Wait(True, 5, None)) == "Expected wait: about 5 minutes."
+    assert handoff.wait_text("en", handoff.Wait(True, 1, None)) == "Expected wait: about 1 minute."
+    # Arabic words the number of minutes in four ways
+    assert [handoff.wait_text("ar", handoff.Wait(True, n, None)).split("نحو ")[1] for n in (1, 2, 5, 30)] == [
+        "دقيقة واحدة.", "دقيقتين.", "5 دقائق.", "30 دقيقة."]
+    assert handoff.wait_text("ru", handoff.Wait(True, 30, None)) == "Ожидаемое время ожидания: около 30 мин."
 
 
 def test_public_holidays_follow_the_configured_country(make_app):
