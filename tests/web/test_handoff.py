@@ -214,7 +214,7 @@ def test_business_hours_are_configurable(make_app):
     # Arabic words the number of minutes in four ways
     assert [handoff.wait_text("ar", handoff.Wait(True, n, None)).split("نحو ")[1] for n in (1, 2, 5, 30)] == [
         "دقيقة واحدة.", "دقيقتين.", "5 دقائق.", "30 دقيقة."]
-    assert handoff.wait_text("ru", handoff.Wait(True, 30, None)) == "Ожидаемое время ожидания: около 30 мин."
+    assert handoff.wait_text("ru", handoff.Wait(True, 30, None)) == "Время ожидания: около 30 мин."
 
 
 def test_public_holidays_follow_the_configured_country(make_app):
