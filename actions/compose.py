@@ -13,6 +13,7 @@ import re
 from typing import Iterable, List, Optional, Sequence
 
 from actions.i18n import t
+from knowledge.plurals import count_text
 
 MAX_RELATED = 2
 MAX_ELIGIBLE = 5
@@ -64,14 +65,15 @@ def window_line(state: dict, lang: str) -> str:
     days = state.get("days")
     if kind == "upcoming":
         if days:
-            return t("window.opens_in", lang, days=days, date=state.get("opens"))
+            return t("window.opens_in", lang, duration=count_text("day", lang, days), date=state.get("opens"))
         return t("window.opens", lang, date=state.get("opens"))
     if kind == "open":
         closes = state.get("closes")
         if not closes:
             return t("window.open", lang)
-        key = {0: "window.closes_today", 1: "window.closes_tomorrow"}.get(days, "window.closes_in")
-        return t(key, lang, days=days, date=closes)
+        if days in (0, 1):
+            return t("window.closes_today" if days == 0 else "window.closes_tomorrow", lang, date=closes)
+        return t("window.closes_in", lang, duration=count_text("day", lang, days), date=closes)
     if kind == "closed":
         return t("window.closed", lang, date=state.get("closes"))
     if kind == "periodic":

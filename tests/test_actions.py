@@ -157,7 +157,7 @@ async def test_answer_falls_back_to_english_and_says_so(dispatcher, make_tracker
     await actions.ActionAnswerQuestion().run(dispatcher, make_tracker(), {})
     text = texts(dispatcher)[0]
     assert text.startswith(t("answer.in_english", "vi"))
-    assert t("window.closes_in", "vi", days=5, date=(TODAY + dt.timedelta(days=5)).isoformat()) in text
+    assert t("window.closes_in", "vi", duration="5 ngày", date=(TODAY + dt.timedelta(days=5)).isoformat()) in text
 
 
 @pytest.mark.asyncio
@@ -257,11 +257,11 @@ async def test_language_is_detected_when_the_slot_is_empty(dispatcher, make_trac
 @pytest.mark.parametrize("state, key, values", [
     ({"state": "rolling"}, "window.rolling", {}),
     ({"state": "periodic"}, "window.periodic", {}),
-    ({"state": "upcoming", "days": 3, "opens": "2026-12-01"}, "window.opens_in", {"days": 3, "date": "2026-12-01"}),
+    ({"state": "upcoming", "days": 3, "opens": "2026-12-01"}, "window.opens_in", {"duration": "3日", "date": "2026-12-01"}),
     ({"state": "open", "days": None, "closes": None}, "window.open", {}),
     ({"state": "open", "days": 0, "closes": "2026-11-26"}, "window.closes_today", {"date": "2026-11-26"}),
     ({"state": "open", "days": 1, "closes": "2026-11-27"}, "window.closes_tomorrow", {"date": "2026-11-27"}),
-    ({"state": "open", "days": 5, "closes": "2026-12-01"}, "window.closes_in", {"days": 5, "date": "2026-12-01"}),
+    ({"state": "open", "days": 5, "closes": "2026-12-01"}, "window.closes_in", {"duration": "5日", "date": "2026-12-01"}),
     ({"state": "closed", "days": 4, "closes": "2026-11-22"}, "window.closed", {"date": "2026-11-22"}),
 ])
 def test_window_line(state, key, values):
@@ -528,3 +528,31 @@ def test_answer_names_the_agency_in_the_founders_language():
     assert t("answer.agency", "vi", agency="Bộ Tư pháp") in compose.programme_answer(prog, "vi").text
     # no agency in that language: the programme's own (English) agency line
     assert t("answer.agency", "en", agency="Agency of Startup visa") in compose.programme_answer(prog, "en").text
+
+
+@pytest.mark.parametrize("lang, days, expected", [
+    ("en", 1, "Applications: open in 1 day (2026-12-01)"),
+    ("en", 21, "Applications: open in 21 days (2026-12-01)"),
+    ("ru", 1, "Приём заявок: начнётся через 1 день (2026-12-01)"),
+    ("ru", 3, "Приём заявок: начнётся через 3 дня (2026-12-01)"),
+    ("ru", 12, "Приём заявок: начнётся через 12 дней (2026-12-01)"),
+    ("ru", 22, "Приём заявок: начнётся через 22 дня (2026-12-01)"),
+    ("ar", 2, "التقديم: يُفتح باب التقديم بعد يومين (2026-12-01)"),
+    ("ar", 5, "التقديم: يُفتح باب التقديم بعد 5 أيام (2026-12-01)"),
+    ("ar", 15, "التقديم: يُفتح باب التقديم بعد 15 يومًا (2026-12-01)"),
+    ("uz", 5, "Arizalar: 5 kundan keyin qabul qilinadi (2026-12-01)"),
+    ("fr", 1, "Candidatures : ouverture dans 1 jour (2026-12-01)"),
+])
+def test_days_are_counted_in_each_language(lang, days, expected):
+    assert compose.window_line({"state": "upcoming", "days": days, "opens": "2026-12-01"}, lang) == expected
+
+
+def test_every_language_counts_days_and_minutes():
+    from knowledge.languages import SUPPORTED
+    from knowledge.plurals import FORMS, count_text
+    for unit, forms in FORMS.items():
+        assert set(forms) == set(SUPPORTED), unit
+        for lang in SUPPORTED:
+            assert "other" in forms[lang]
+            for n in (1, 2, 3, 5, 11, 21, 100):
+                assert count_text(unit, lang, n).strip(), (unit, lang, n)

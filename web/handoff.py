@@ -39,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, request
 
+from knowledge.plurals import count_text
+
 from . import i18n, store
 
 log = logging.getLogger(__name__)
@@ -141,7 +143,7 @@ def expected_wait(config, now: dt.datetime | None = None) -> Wait:
 
 def wait_text(lang: str, wait: Wait) -> str:
     if wait.in_hours or wait.opens_at is None:
-        return i18n.localized(i18n.WAIT_SOON, lang, duration=i18n.minutes_text(lang, wait.minutes))
+        return i18n.localized(i18n.WAIT_SOON, lang, duration=count_text("minute", lang, wait.minutes))
     return i18n.localized(i18n.WAIT_LATER, lang, when=wait.opens_at.strftime("%Y-%m-%d %H:%M"))
 
 

@@ -388,40 +388,6 @@ WAIT_SOON = {
     "ar": "مدة الانتظار المتوقعة: نحو {duration}.",
     "hi": "अनुमानित इंतज़ार: लगभग {duration}।",
 }
-# "{n} minutes" in each language, by the plural form the number takes there.
-MINUTES = {
-    "en": {"one": "{n} minute", "other": "{n} minutes"},
-    "ko": {"other": "{n}분"},
-    "zh": {"other": "{n} 分钟"},
-    "ja": {"other": "{n}分"},
-    "vi": {"other": "{n} phút"},
-    "ru": {"other": "{n} мин."},
-    "uz": {"other": "{n} daqiqa"},
-    "mn": {"other": "{n} минут"},
-    "id": {"other": "{n} menit"},
-    "es": {"one": "un minuto", "other": "unos {n} minutos"},
-    "fr": {"one": "{n} minute", "other": "{n} minutes"},
-    "ar": {"one": "دقيقة واحدة", "two": "دقيقتين", "few": "{n} دقائق", "other": "{n} دقيقة"},
-    "hi": {"other": "{n} मिनट"},
-}
-
-
-def plural_form(lang: str, n: int) -> str:
-    """The plural category of ``n`` (CLDR's names) for the forms MINUTES distinguishes."""
-    if lang == "ar":
-        return "one" if n == 1 else "two" if n == 2 else "few" if 3 <= n % 100 <= 10 else "other"
-    if lang == "fr":
-        return "one" if n in (0, 1) else "other"
-    return "one" if n == 1 else "other"
-
-
-def minutes_text(lang: str | None, n: int) -> str:
-    """``n`` minutes, worded for ``lang`` (English if unknown)."""
-    lang = normalize(lang) or DEFAULT_LANGUAGE
-    forms = MINUTES.get(lang) or MINUTES[DEFAULT_LANGUAGE]
-    return (forms.get(plural_form(lang, n)) or forms["other"]).format(n=n)
-
-
 WAIT_LATER = {
     "en": "The centre is closed now; expect a reply after it opens on {when} (Korea time).",
     "ko": "지금은 센터 운영 시간이 아닙니다. {when}(한국 시간) 이후에 답변드리겠습니다.",
