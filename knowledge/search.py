@@ -225,14 +225,20 @@ def fit_classifier(matrix: np.ndarray, starts: np.ndarray, passages: np.ndarray 
     dim = matrix.shape[1]
     if not len(starts):
         return np.zeros((dim, 0), dtype=np.float32)
-    weighted = matrix
+    gram = matrix.T @ matrix
+    sums = np.add.reduceat(matrix, starts, axis=0)
     if passages is not None and passages.any() and (~passages).any():
-        weight = np.where(passages, (~passages).sum() / passages.sum(), 1.0).astype(np.float32)
-        weighted = matrix * weight[:, None]
-    gram = weighted.T @ matrix
+        # Add the passages' extra weight in slices: a weighted copy of the whole matrix would double
+        # the memory of a large knowledge base.
+        extra = float((~passages).sum() / passages.sum()) - 1.0
+        rows = np.flatnonzero(passages)
+        block = np.searchsorted(starts, rows, side="right") - 1
+        for i in range(0, len(rows), 65536):
+            part = matrix[rows[i:i + 65536]]
+            gram += extra * (part.T @ part)
+            np.add.at(sums, block[i:i + 65536], extra * part)
     gram[np.diag_indices(dim)] += lam
-    sums = np.add.reduceat(weighted, starts, axis=0).T
-    return np.linalg.solve(gram.astype(np.float64), sums.astype(np.float64)).astype(np.float32)
+    return np.linalg.solve(gram.astype(np.float64), sums.T.astype(np.float64)).astype(np.float32)
 
 
 def fuse(dense: np.ndarray, learned: np.ndarray, overlap: np.ndarray, code: np.ndarray) -> np.ndarray:
