@@ -156,6 +156,11 @@ def criteria_text(criteria: Iterable[str], lang: str) -> str:
     return ", ".join(names)
 
 
+def caveats_text(match, lang: str) -> str:
+    """" ⚠ whether foreign founders can apply is not confirmed…" for a match with caveats, else ""."""
+    return "".join(" ⚠ " + t(f"eligible.caveat.{c}", lang) for c in getattr(match, "caveats", ()))
+
+
 def eligibility_reply(matches: Sequence, programmes: dict, lang: str) -> Reply:
     """Matching programmes with reasons and links, then near misses with their unmet criteria.
 
@@ -172,6 +177,7 @@ def eligibility_reply(matches: Sequence, programmes: dict, lang: str) -> Reply:
             line = f"- **{programme.title(lang)}**"
             if match.matched:
                 line += " (" + t("eligible.matched", lang, reasons=criteria_text(match.matched, lang)) + ")"
+            line += caveats_text(match, lang)
             url = programme.record.get("official_url")
             lines.append(line + (f" {url}" if url else ""))
             shown.append(programme)
@@ -182,7 +188,8 @@ def eligibility_reply(matches: Sequence, programmes: dict, lang: str) -> Reply:
         for match in near:
             programme = programmes[match.id]
             lines.append(f"- **{programme.title(lang)}** ("
-                         + t("eligible.missed", lang, criteria=criteria_text(match.missed, lang)) + ")")
+                         + t("eligible.missed", lang, criteria=criteria_text(match.missed, lang)) + ")"
+                         + caveats_text(match, lang))
             shown.append(programme)
     buttons = [programme_button(p.record["id"], p.title(lang)) for p in shown[:MAX_ELIGIBLE_BUTTONS]]
     if not eligible and not near:

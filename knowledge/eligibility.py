@@ -20,11 +20,13 @@ class Profile:
 
 @dataclasses.dataclass
 class Match:
-    """One programme checked against a profile: the criteria it matched and the ones it missed."""
+    """One programme checked against a profile: the criteria it matched and the ones it missed, and
+    caveats a founder must check ("foreign_founders": whether they may apply is not confirmed)."""
 
     id: str
     matched: list[str]
     missed: list[str]
+    caveats: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def eligible(self) -> bool:
@@ -64,7 +66,8 @@ def check(record: dict, profile: Profile) -> Match:
     regions = rules.get("regions") or [record.get("region") or "nationwide"]
     if "nationwide" not in regions and profile.in_jeonbuk is not None:
         judge("region", profile.in_jeonbuk)
-    return Match(record["id"], matched, missed)
+    caveats = ["foreign_founders"] if rules.get("foreign_founders_unconfirmed") and profile.founder_status != "korean" else []
+    return Match(record["id"], matched, missed, caveats)
 
 
 def match_all(programmes, profile: Profile, near_miss: int = 1) -> list[Match]:

@@ -29,7 +29,7 @@ ELIGIBILITY_VOCAB = {
     "regions": ("nationwide", "jeonbuk"),
 }
 ELIGIBILITY_NUMBERS = ("company_age_max_years", "company_age_min_years")
-ELIGIBILITY_FLAGS = ("requires_korean_company",)
+ELIGIBILITY_FLAGS = ("requires_korean_company", "foreign_founders_unconfirmed")
 TOP_KEYS = ("id", "category", "agency", "region", "official_url", "status", "last_verified", "window",
             "eligibility", "sources", "text")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")

@@ -292,7 +292,7 @@ async def test_second_handoff_says_the_team_already_has_it(dispatcher, make_trac
 
 @pytest.mark.asyncio
 async def test_find_eligible_lists_matches_and_near_misses(dispatcher, make_tracker, use_kb):
-    matches = [Match("tips", ["stage", "company_age"], []), Match("oasis", [], []),
+    matches = [Match("tips", ["stage", "company_age"], [], ["foreign_founders"]), Match("oasis", [], []),
                Match("visa-d8-4", ["founder_status"], ["stage"])]
     kb = use_kb(FakeKB(matches=matches))
     tracker = make_tracker(slots={"founder_status": "student", "company_stage": "early", "company_age": 2.0,
@@ -304,7 +304,9 @@ async def test_find_eligible_lists_matches_and_near_misses(dispatcher, make_trac
         ("student", "early", 2.0, "ai", True)
     text = texts(dispatcher)[0]
     assert text.startswith(t("eligible.intro", "ko"))
-    assert "**TIPS** (" + t("eligible.matched", "ko", reasons="기업 단계, 업력") + ") https://example.org" in text
+    assert ("**TIPS** (" + t("eligible.matched", "ko", reasons="기업 단계, 업력") + ") ⚠ "
+            + t("eligible.caveat.foreign_founders", "ko") + " https://example.org") in text
+    assert text.count("⚠") == 1  # only TIPS carries the caveat
     assert t("eligible.near", "ko") in text
     assert t("eligible.missed", "ko", criteria=t("criterion.stage", "ko")) in text
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][0] == '/ask_programme{"programme_id":"tips"}'

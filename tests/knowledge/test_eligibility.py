@@ -31,3 +31,11 @@ def test_match_all_orders_eligible_then_near_misses():
     out = match_all(programmes, Profile(stage="growth", sector="ai"))
     assert [m.id for m in out] == ["specific", "any", "near"]
     assert out[-1].missed == ["stage"]
+
+
+def test_unconfirmed_foreign_eligibility_is_a_caveat_not_a_miss():
+    r = rec("loan", stages=["early"], foreign_founders_unconfirmed=True)
+    m = check(r, Profile(founder_status="student", stage="early"))
+    assert m.eligible and m.matched == ["stage"] and m.caveats == ["foreign_founders"]
+    assert check(r, Profile(founder_status="korean", stage="early")).caveats == []
+    assert check(rec("visa", stages=["early"]), Profile(stage="early")).caveats == []

@@ -281,13 +281,15 @@ def test_create_from_form_and_publish(client, admin, kb):
     response = client.post("/admin/programs/new", data={
         "csrf_token": csrf, "id": "mentor-d", "category": "talent", "region": "jeonbuk", "window_kind": "dates",
         "window_opens": "2026-01-01", "window_closes": "2026-02-01", "elig_stages": ["early", "growth"],
-        "elig_requires_korean_company": "true", "text-en-title": "Mentoring", "text-en-summary": "Mentors for you",
+        "elig_requires_korean_company": "true", "elig_foreign_founders_unconfirmed": "true",
+        "text-en-title": "Mentoring", "text-en-summary": "Mentors for you",
         "text-en-questions": "find a mentor"})
     assert response.status_code == 302, response.get_data(as_text=True)
     created = kb.get("mentor-d").record
     assert created["status"] == "draft" and created["region"] == "jeonbuk"
     assert created["window"] == {"opens": "2026-01-01", "closes": "2026-02-01"}
-    assert created["eligibility"] == {"stages": ["early", "growth"], "requires_korean_company": True}
+    assert created["eligibility"] == {"stages": ["early", "growth"], "requires_korean_company": True,
+                                      "foreign_founders_unconfirmed": True}
     assert set(created["text"]) == {"en"}
     duplicate = client.post("/admin/programs/new", data={"csrf_token": csrf, "id": "mentor-d", "category": "talent",
                                                           "text-en-title": "x", "text-en-summary": "y"})
