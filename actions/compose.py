@@ -158,7 +158,7 @@ def criteria_text(criteria: Iterable[str], lang: str) -> str:
 
 def caveats_text(match, lang: str) -> str:
     """" ⚠ whether foreign founders can apply is not confirmed…" for a match with caveats, else ""."""
-    return "".join(" ⚠ " + t(f"eligible.caveat.{c}", lang) for c in getattr(match, "caveats", ()))
+    return "".join(" ⚠ " + t(f"eligible.caveat.{c}", lang) for c in match.caveats)
 
 
 def eligibility_reply(matches: Sequence, programmes: dict, lang: str) -> Reply:

@@ -35,7 +35,7 @@ FORMS = {
         "uz": {"other": "{n} daqiqa"},
         "mn": {"other": "{n} минут"},
         "id": {"other": "{n} menit"},
-        "es": {"one": "un minuto", "other": "unos {n} minutos"},
+        "es": {"one": "{n} minuto", "other": "{n} minutos"},
         "fr": {"one": "{n} minute", "other": "{n} minutes"},
         "ar": {"one": "دقيقة واحدة", "two": "دقيقتين", "few": "{n} دقائق", "many": "{n} دقيقة", "other": "{n} دقيقة"},
         "hi": {"other": "{n} मिनट"},
@@ -64,6 +64,8 @@ def plural_category(lang: str, n: int) -> str:
 
 def count_text(unit: str, lang: str | None, n: int) -> str:
     """``n`` of ``unit`` ("day" or "minute") in ``lang``, English if the language is unknown."""
-    forms = FORMS[unit]
-    words = forms.get(normalize(lang) or "en") or forms["en"]
-    return (words.get(plural_category(normalize(lang) or "en", n)) or words["other"]).format(n=n)
+    lang = normalize(lang)
+    if lang not in FORMS[unit]:
+        lang = "en"
+    words = FORMS[unit][lang]
+    return (words.get(plural_category(lang, n)) or words["other"]).format(n=n)

@@ -383,7 +383,7 @@ WAIT_SOON = {
     "uz": "Kutish vaqti: taxminan {duration}.",
     "mn": "Хүлээх хугацаа: ойролцоогоор {duration}.",
     "id": "Perkiraan waktu tunggu: sekitar {duration}.",
-    "es": "Espera estimada: {duration}.",
+    "es": "Espera estimada: alrededor de {duration}.",
     "fr": "Attente estimée : environ {duration}.",
     "ar": "مدة الانتظار المتوقعة: نحو {duration}.",
     "hi": "अनुमानित इंतज़ार: लगभग {duration}।",

@@ -215,6 +215,7 @@ def test_business_hours_are_configurable(make_app):
     assert [handoff.wait_text("ar", handoff.Wait(True, n, None)).split("نحو ")[1] for n in (1, 2, 5, 30)] == [
         "دقيقة واحدة.", "دقيقتين.", "5 دقائق.", "30 دقيقة."]
     assert handoff.wait_text("ru", handoff.Wait(True, 30, None)) == "Время ожидания: около 30 мин."
+    assert handoff.wait_text("es", handoff.Wait(True, 1, None)) == "Espera estimada: alrededor de 1 minuto."
 
 
 def test_public_holidays_follow_the_configured_country(make_app):
