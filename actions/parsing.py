@@ -380,3 +380,31 @@ def entity_value(entities: Iterable[dict], name: str) -> Optional[str]:
     """The value of the last entity called ``name`` in a parsed message, if any."""
     values = [e.get("value") for e in entities or () if e.get("entity") == name and e.get("value")]
     return str(values[-1]) if values else None
+
+
+# An unclear message (the intent model's nlu_fallback) that the knowledge base cannot answer either is
+# most often small talk in words the model has not seen ("Oke, sampai jumpa!", "Coucou, enchanté"):
+# answer it as the small talk the model ranked first, not with "I don't know, shall I pass it on?".
+SMALL_TALK_RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_you_are_welcome"}
+SMALL_TALK_MIN_CONFIDENCE = 0.25
+
+
+def small_talk_response(message: dict) -> Optional[str]:
+    """The response for an unclear message whose best-ranked intent is small talk, else ``None``."""
+    if ((message or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        return None
+    ranking = [i for i in message.get("intent_ranking") or () if i.get("name") != "nlu_fallback"]
+    if not ranking:
+        return None
+    best = max(ranking, key=lambda i: i.get("confidence") or 0.0)
+    if (best.get("confidence") or 0.0) < SMALL_TALK_MIN_CONFIDENCE:
+        return None
+    return SMALL_TALK_RESPONSES.get(best.get("name"))
+
+
+def off_topic_probability(message: dict) -> float:
+    """The intent model's probability that the message is off-topic (0 when it did not rank it)."""
+    for intent in (message or {}).get("intent_ranking") or ():
+        if intent.get("name") == "out_of_scope":
+            return float(intent.get("confidence") or 0.0)
+    return 0.0

@@ -69,16 +69,18 @@ def main() -> None:
         founders = ROOT / "bench" / "eval" / "founder_questions.jsonl"
         with KnowledgeBase.open(settings) as kb:
             if dev.exists():
-                report = evaluate.evaluate(kb, evaluate.read_questions(dev))
                 calibration = evaluate.calibrate(kb, ranking=True)
+                report = evaluate.evaluate(kb, evaluate.read_questions(dev))
                 (RESULTS / "eval.json").write_text(json.dumps({"machine": machine(), "calibration": calibration,
                                                                **report}, indent=2, ensure_ascii=False))
                 body = "```\n" + evaluate.format_table(report) + "\n```\n\n" + (
-                    f"Answerability threshold {calibration['threshold']} ({calibration['model']}), chosen by "
-                    f"`kb calibrate` from {calibration['positives']} example questions (each with its "
-                    f"translations held out; leave-one-out P@1 {calibration['loo_p_at_1']}) and "
-                    f"{calibration['negatives']} small-talk/off-topic lines: balanced accuracy "
-                    f"{calibration['balanced_accuracy']}.\n\n" + heldout_table(calibration["heldout_ranking"]))
+                    f"Answer gate ({calibration['model']}) fitted by `kb calibrate` on {calibration['positives']} "
+                    f"example questions (each held out, with its translations, of the index and the classifier) "
+                    f"and {calibration['negatives']} small-talk/off-topic lines (each held out with its "
+                    f"translations): answers {calibration['positive_recall']} of the questions, rejects "
+                    f"{calibration['negative_rejection']} of the lines (the two cut-offs it replaced, on the same "
+                    f"data: {calibration['rule']['positive_recall']} and {calibration['rule']['negative_rejection']})."
+                    "\n\n" + heldout_table(calibration["heldout_ranking"]))
                 write_readme_section("eval", body)
                 print(body)
             report = evaluate.evaluate(kb, evaluate.read_questions(founders))

@@ -83,9 +83,11 @@ def init(db_path, encoder, seed, reseed):
             bar = progress_bar(pending, "embedding")
             kb.reindex(progress=bar.update)
             bar.close()
-        if added or kb.meta(f"threshold:{kb.encoder.model_id}") is None:
+        if added or kb.answer_gate() is None:
             report = evaluate.calibrate(kb)
-            click.echo(f"calibrated answerability threshold {report['threshold']} for {report['model']}", err=True)
+            click.echo(f"calibrated the answer gate for {report['model']}: answers {report.get('positive_recall')} "
+                       f"of its example questions, rejects {report.get('negative_rejection')} of the known "
+                       f"non-questions", err=True)
         click.echo(f"{kb.settings.kb_path}: {kb.count()} programmes ({kb.count('published')} published), "
                    f"{len(added)} added from seed")
 
@@ -148,7 +150,7 @@ def reindex(db_path, encoder, full):
         bar.close()
         report = evaluate.calibrate(kb)
     click.echo(f"{stats.chunks} chunks: {stats.embedded} embedded, {stats.reused} reused; "
-               f"threshold {report['threshold']}")
+               f"answer gate recalibrated (answers {report.get('positive_recall')} of the example questions)")
 
 
 def _search_line(kb, q, lang):

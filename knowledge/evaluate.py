@@ -11,6 +11,7 @@ import yaml
 from .errors import InvalidRecord
 
 NEGATIVES = Path(__file__).parent / "calibration" / "negatives.yaml"
+NEGATIVES_TRANSLATED = NEGATIVES.with_name("negatives_translated.yaml")
 
 
 def read_questions(path) -> list[dict]:
@@ -72,15 +73,41 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def negative_groups() -> list[tuple[str, int]]:
+    """The known non-questions with a group number each: a line, its translations and its exact copies
+    share a group, so calibration can leave a whole group out (as it does a question's translations).
+
+    ``negatives.yaml`` has lines written for one language; ``negatives_translated.yaml`` has the same
+    lines in every language, a line's translations at the same position in each list.
+    """
+    own = yaml.safe_load(NEGATIVES.read_text(encoding="utf-8"))
+    translated = yaml.safe_load(NEGATIVES_TRANSLATED.read_text(encoding="utf-8")) \
+        if NEGATIVES_TRANSLATED.exists() else {}
+    lines = [(text, ("own", n)) for n, text in enumerate(t for texts in own.values() for t in texts)]
+    lines += [(text, ("translated", position)) for texts in translated.values()
+              for position, text in enumerate(texts)]
+    parent: dict = {}
+
+    def root(key):
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for text, key in lines:  # a line joins its translations' group and every copy of its text
+        parent[root(key)] = root(("text", text))
+    numbers: dict = {}
+    return [(text, numbers.setdefault(root(key), len(numbers))) for text, key in lines]
+
+
 def negative_questions() -> list[str]:
     """Greetings, requests for a person and off-topic questions: search must not answer these."""
-    data = yaml.safe_load(NEGATIVES.read_text(encoding="utf-8"))
-    return [q for lines in data.values() for q in lines]
+    return [text for text, _ in negative_groups()]
 
 
-def features(scores) -> tuple[float, float]:
-    """The answerability features of one query: (best programme's dense score, novelty)."""
-    return scores.top, scores.novelty
+def features(scores) -> np.ndarray:
+    """The answerability features of one query (search.AnswerGate.FEATURES): best programme's dense
+    score, novelty and the classifier's best score."""
+    return scores.gate_features()
 
 
 def _question_slots(kb, index) -> list:
@@ -95,48 +122,16 @@ def _question_slots(kb, index) -> list:
     return [slot.get(int(c)) for c in index.chunk_ids]
 
 
-def _chunk_texts(kb) -> dict:
-    return dict(kb.db.execute("SELECT id, text FROM chunks WHERE kind = 'question'"))
-
-
 def _programme_of_rows(index) -> np.ndarray:
     return np.repeat(np.arange(len(index.programme_ids)), np.diff(np.append(index.starts, len(index.hashes))))
 
 
-def calibration_scores(kb) -> tuple[np.ndarray, np.ndarray, float]:
-    """Answerability features (top, margin) for answerable and unanswerable examples, and leave-one-out P@1.
+def heldout_passes(kb, folds: int = 5, seed: int = 0) -> list[tuple[str, int, object]]:
+    """Every example question scored by a ranking that has never seen it: ``(lang, programme block, Scores)``.
 
-    Positives are the knowledge base's own example questions. Each is searched with its own chunk
-    and its translations left out (see ``_question_slots``), so a question finds neither itself nor
-    a copy of itself in another language. Negatives come from negatives.yaml.
-    """
-    index = kb._dense_index()
-    texts = _chunk_texts(kb)
-    row_slot = _question_slots(kb, index)
-    slot_ids = {s: i for i, s in enumerate(dict.fromkeys(s for s in row_slot if s))}
-    row_slot_id = np.array([slot_ids[s] if s else -1 for s in row_slot])
-    programme_of = _programme_of_rows(index)
-    pos, hits = [], 0
-    for row in np.flatnonzero(~index.roles):
-        scores = kb.score_vector(texts[int(index.chunk_ids[row])], index.matrix[row],
-                                 exclude=row_slot_id == row_slot_id[row])
-        hits += int(int(np.argmax(scores.dense)) == programme_of[row])
-        pos.append(features(scores))
-    negatives = negative_questions()
-    vectors = kb.encoder.encode_queries(negatives)
-    neg = [features(kb.score_vector(text, vec, exclude_negative=i))
-           for i, (text, vec) in enumerate(zip(negatives, vectors))] if index.hashes else []
-    p1 = hits / len(pos) if pos else 0.0
-    return np.array(pos).reshape(-1, 2), np.array(neg).reshape(-1, 2), p1
-
-
-def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
-    """P@1 of the ranking on the knowledge base's own example questions, in ``folds`` folds.
-
-    Each fold's questions, with all their translations, are held out of the dense index, the term
-    index and the classifier's training data, so every question is new to the ranking as an unseen
-    founder question would be. Reported for the dense score alone and for the full fused score, per
-    language: the evidence behind the weights in knowledge.search.
+    The questions are split in ``folds`` folds; each fold's questions, with all their translations
+    (see ``_question_slots``), are held out of the dense index, the term index and the classifier's
+    training data, as an unseen founder question would be.
     """
     from .search import fit_classifier, term_keys
     index = kb._dense_index()
@@ -145,12 +140,12 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
     row_slot = _question_slots(kb, index)
     slots = sorted({s for s in row_slot if s})
     if not slots or folds < 2:
-        return {"questions": 0}
+        return []
     order = np.random.default_rng(seed).permutation(len(slots))
     fold_of = {slots[i]: n % folds for n, i in enumerate(order)}
     row_fold = np.array([fold_of[s] if s else -1 for s in row_slot])
     programme_of = _programme_of_rows(index)
-    tally = defaultdict(lambda: [0, 0, 0])  # lang -> [questions, dense hits, fused hits]
+    passes = []
     for fold in range(folds):
         held = row_fold == fold
         kept = np.flatnonzero(~held)
@@ -166,13 +161,39 @@ def heldout_ranking(kb, folds: int = 5, seed: int = 0) -> dict:
             text, lang = chunks[int(index.chunk_ids[row])]
             scores = kb.score_vector(text, index.matrix[row], exclude=held, classifier=weights,
                                      postings=postings)
-            for key in ("all", lang):
-                t = tally[key]
-                t[0] += 1
-                t[1] += int(np.argmax(scores.dense) == programme_of[row])
-                t[2] += int(np.argmax(scores.fused) == programme_of[row])
+            passes.append((lang, int(programme_of[row]), scores))
+    return passes
+
+
+def heldout_ranking(kb, folds: int = 5, seed: int = 0, passes: list | None = None) -> dict:
+    """P@1 of the ranking on the knowledge base's own example questions, each held out (``heldout_passes``).
+
+    Reported for the dense score alone and for the full fused score, per language: the evidence
+    behind the weights in knowledge.search.
+    """
+    passes = heldout_passes(kb, folds, seed) if passes is None else passes
+    if not passes:
+        return {"questions": 0}
+    tally = defaultdict(lambda: [0, 0, 0])  # lang -> [questions, dense hits, fused hits]
+    for lang, block, scores in passes:
+        for key in ("all", lang):
+            t = tally[key]
+            t[0] += 1
+            t[1] += int(np.argmax(scores.dense) == block)
+            t[2] += int(np.argmax(scores.fused) == block)
     return {lang: {"questions": n, "dense_p_at_1": round(d / n, 4), "fused_p_at_1": round(f / n, 4)}
             for lang, (n, d, f) in sorted(tally.items(), key=lambda kv: (kv[0] != "all", kv[0]))}
+
+
+def negative_features(kb) -> np.ndarray:
+    """Answerability features of the known non-questions, each with its group left out (``negative_groups``)."""
+    if not kb._dense_index().hashes:
+        return np.zeros((0, 3))
+    negatives = negative_groups()
+    groups = np.array([group for _, group in negatives])
+    vectors = kb.encoder.encode_queries([text for text, _ in negatives])
+    return np.array([features(kb.score_vector(text, vec, exclude_negative=groups == group))
+                     for (text, group), vec in zip(negatives, vectors)]).reshape(-1, 3)
 
 
 def best_rule(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
@@ -196,19 +217,31 @@ def best_rule(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
 
 
 def calibrate(kb, *, ranking: bool = False) -> dict:
-    """Choose and store the answerability threshold for the current encoder; with ``ranking``, also
-    report the held-out ranking test (``heldout_ranking``)."""
-    pos, neg, p1 = calibration_scores(kb)
+    """Fit and store the answer gate (search.AnswerGate) and the plain threshold rule for the current
+    encoder, from the held-out example questions and the known non-questions; with ``ranking``, also
+    report the held-out ranking test (``heldout_ranking``) from the same passes."""
+    from .search import AnswerGate
+    passes = heldout_passes(kb)
+    pos = np.array([features(scores) for _, _, scores in passes]).reshape(-1, 3)
+    neg = negative_features(kb)
     if not len(pos) or not len(neg):
         return {"model": kb.encoder.model_id, "threshold": kb.threshold(), "positives": len(pos),
-                "negatives": int(neg.size), "note": "no example questions yet: threshold unchanged"}
-    threshold, margin, balanced = best_rule(pos, neg)
-    kb.set_meta(f"threshold:{kb.encoder.model_id}", f"{threshold:.4f}")
-    kb.set_meta(f"novelty:{kb.encoder.model_id}", f"{margin:.4f}")
-    accepted = lambda f: (f[:, 0] >= threshold) & (f[:, 1] >= margin)  # noqa: E731
-    extra = {"heldout_ranking": heldout_ranking(kb)} if ranking else {}
-    return {**extra, "model": kb.encoder.model_id, "threshold": round(threshold, 4), "novelty_margin": round(margin, 4),
-            "positives": len(pos), "negatives": len(neg), "loo_p_at_1": round(p1, 4),
-            "balanced_accuracy": round(float(balanced), 4),
-            "positive_recall": round(float(accepted(pos).mean()), 4),
-            "negative_rejection": round(float(1 - accepted(neg).mean()), 4)}
+                "negatives": len(neg), "note": "no example questions yet: threshold unchanged"}
+    # The rule's threshold also decides which weak hits an unanswerable reply suggests (actions.compose).
+    threshold, margin, rule_balanced = best_rule(pos, neg)
+    gate = AnswerGate.fit(pos, neg)
+    model = kb.encoder.model_id
+    kb.set_meta(f"threshold:{model}", f"{threshold:.4f}")
+    kb.set_meta(f"novelty:{model}", f"{margin:.4f}")
+    kb.set_meta(f"gate:{model}", gate.to_json())
+    accepted = gate.probability(pos) >= 0.5, gate.probability(neg) >= 0.5
+    rule = (pos[:, 0] >= threshold) & (pos[:, 1] >= margin), (neg[:, 0] >= threshold) & (neg[:, 1] >= margin)
+    recall, rejection = float(accepted[0].mean()), float(1 - accepted[1].mean())
+    extra = {"heldout_ranking": heldout_ranking(kb, passes=passes)} if ranking else {}
+    return {**extra, "model": model, "threshold": round(threshold, 4), "novelty_margin": round(margin, 4),
+            "positives": len(pos), "negatives": len(neg),
+            "balanced_accuracy": round((recall + rejection) / 2, 4),
+            "positive_recall": round(recall, 4), "negative_rejection": round(rejection, 4),
+            "rule": {"balanced_accuracy": round(float(rule_balanced), 4),
+                     "positive_recall": round(float(rule[0].mean()), 4),
+                     "negative_rejection": round(float(1 - rule[1].mean()), 4)}}

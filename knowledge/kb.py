@@ -466,6 +466,22 @@ class KnowledgeBase:
         stored = self.meta(f"threshold:{self.encoder.model_id}")
         return float(stored) if stored else DEFAULT_THRESHOLD
 
+    def answer_gate(self) -> "ranking.AnswerGate | None":
+        """The calibrated answer gate of the current encoder, or None before ``kb calibrate``."""
+        stored = self.meta(f"gate:{self.encoder.model_id}")
+        return ranking.AnswerGate.from_json(stored) if stored else None
+
+    def answer_confidence(self, scores: "ranking.Scores") -> float:
+        """How sure the knowledge base is that it answers the query: the answer gate's probability.
+
+        A threshold override in the settings (tests with the fake encoder), or a knowledge base not yet
+        calibrated, uses the plain rule instead: best dense score >= threshold and novelty >= margin.
+        """
+        gate = self.answer_gate() if self.settings.answer_threshold is None else None
+        if gate is not None:
+            return float(gate.probability(scores.gate_features()))
+        return float(scores.top >= self.threshold() and scores.novelty >= self.novelty_margin())
+
     def novelty_margin(self) -> float:
         """Calibrated minimum of (nearest KB text - nearest known non-question); -1 disables the check."""
         stored = self.meta(f"novelty:{self.encoder.model_id}")
@@ -515,15 +531,14 @@ class KnowledgeBase:
             negatives[exclude_negative] = -1.0
         return ranking.Scores(index=index, dense=dense, fused=ranking.fuse(dense, learned, overlap, code),
                               overlap=overlap, code=code, nearest=float(sims.max()) if sims.size else -1.0,
-                              nearest_negative=float(negatives.max()))
+                              nearest_negative=float(negatives.max()), learned=learned)
 
     def search(self, text: str, lang: str | None = None, k: int = 5, *, prior: str | None = None,
                history: tuple = ()) -> ranking.SearchResult:
         """Find the published programmes that answer ``text``, best first, at most ``k``.
 
-        The result is answerable when the best programme's dense score reaches the calibrated
-        threshold and the query is nearer to the knowledge base than to known non-questions
-        (greetings, requests for a person, off-topic lines), or when it names a programme's code.
+        The result is answerable when the answer gate (search.AnswerGate, calibrated) gives it a
+        probability of at least 0.5, or when it names a programme's code.
         """
         if text is None or not text.strip():
             raise InvalidQuery("the question is empty")
@@ -543,12 +558,11 @@ class KnowledgeBase:
             hits.append(ranking.Hit(id=pid, score=float(scores.fused[i]), title=title,
                                     category=index.categories.get(pid, ""), dense=float(scores.dense[i]),
                                     overlap=float(scores.overlap[i]), code=float(scores.code[i])))
-        threshold = self.threshold()
-        answerable = bool(hits) and (
-            (scores.top >= threshold and scores.novelty >= self.novelty_margin())
-            or hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6)
-        return ranking.SearchResult(query=text, lang=lang, lang_confidence=lang_conf, answerable=answerable,
-                                    hits=hits, threshold=threshold)
+        named = bool(hits) and hits[0].code >= ranking.TITLE_CODE_BONUS - 1e-6
+        confidence = 1.0 if named else self.answer_confidence(scores) if hits else 0.0
+        return ranking.SearchResult(query=text, lang=lang, lang_confidence=lang_conf, answerable=confidence >= 0.5,
+                                    hits=hits, threshold=self.threshold(), confidence=confidence,
+                                    names_programme=named)
 
     def eligible(self, profile) -> list:
         """Published programmes checked against a founder's profile (see knowledge.eligibility)."""

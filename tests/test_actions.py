@@ -189,6 +189,59 @@ async def test_unanswerable_question_offers_a_person_and_counts(dispatcher, make
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("confidence, off_topic, named, answered", [
+    (0.9, 0.1, False, True),    # sure of the answer, surely a question
+    (0.57, 0.31, False, False),  # "a cheap restaurant?": 0.57 x 0.69 < 0.5
+    (0.57, 0.31, True, True),    # a programme's code is always in scope
+])
+async def test_the_intent_models_doubt_weighs_on_a_weak_answer(dispatcher, make_tracker, use_kb,
+                                                               confidence, off_topic, named, answered):
+    import dataclasses
+    use_kb(FakeKB(result=dataclasses.replace(ANSWERABLE, confidence=confidence, names_programme=named)))
+    tracker = make_tracker(intent="ask_programme")
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_programme", "confidence": 1 - off_topic},
+                                                {"name": "out_of_scope", "confidence": off_topic}]
+    await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert bool(customs(dispatcher)[0]["sources"]) is answered
+
+
+def unclear(make_tracker, text, ranking):
+    """A message the intent model was unsure of (nlu_fallback), with its ranking of the other intents."""
+    tracker = make_tracker(text=text, intent="nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking]
+    return tracker
+
+
+@pytest.mark.asyncio
+async def test_unclear_small_talk_the_kb_cannot_answer_gets_small_talk(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=UNANSWERABLE))
+    tracker = unclear(make_tracker, "Oke, sampai jumpa!", [("goodbye", 0.43), ("affirm", 0.41), ("greet", 0.14)])
+    events = await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert events == [] and [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("ranking", [
+    [("ask_programme", 0.45), ("greet", 0.3)],   # a question the knowledge base cannot answer
+    [("thanks", 0.2), ("greet", 0.19)],          # too unsure even of the small talk
+])
+async def test_other_unclear_messages_still_get_the_honest_offer(dispatcher, make_tracker, use_kb, ranking):
+    use_kb(FakeKB(result=UNANSWERABLE))
+    events = await actions.ActionAnswerQuestion().run(dispatcher, unclear(make_tracker, "hmm", ranking), {})
+    assert SlotSet("handoff_offered", True) in events
+    assert texts(dispatcher)[0].startswith(t("unanswerable.first", "vi"))
+
+
+@pytest.mark.asyncio
+async def test_unclear_small_talk_is_still_answered_when_the_kb_can(dispatcher, make_tracker, use_kb):
+    use_kb(FakeKB(result=ANSWERABLE))
+    tracker = unclear(make_tracker, "hello, D-8-4?", [("greet", 0.4), ("ask_programme", 0.35)])
+    await actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert customs(dispatcher)[0]["sources"][0]["id"] == "visa-d8-4"
+
+
+@pytest.mark.asyncio
 async def test_out_of_scope_still_answers_what_the_knowledge_base_clearly_can(dispatcher, make_tracker, use_kb):
     kb = use_kb(FakeKB(result=ANSWERABLE))
     events = await actions.ActionOutOfScope().run(dispatcher, make_tracker(intent="out_of_scope"), {})

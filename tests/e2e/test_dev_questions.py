@@ -120,6 +120,31 @@ def test_founder_questions_in_13_languages(stack):
     assert len(wrong_language) <= len(rows) * 0.02, wrong_language
 
 
+CONVERSATION = FOUNDERS.with_name("conversation_lines.jsonl")
+# The replies each kind of line may get (see reply_kind): off-topic lines may get "this is outside what
+# I can help with" (chat) or the honest offer of a person (unknown), never a programme.
+RIGHT_KINDS = {"greet": {"chat"}, "thanks": {"chat"}, "goodbye": {"chat"}, "handoff": {"handoff"},
+               "oos": {"chat", "unknown"}}
+
+
+def test_conversation_lines_in_13_languages(stack):
+    """Greetings, thanks, goodbyes, requests for a person and off-topic lines written apart from the
+    training data (bench/eval): the right kind of reply, in the line's language."""
+    rows = ask_every_line(stack, CONVERSATION, "e2e_conversation_lines.json")
+    wrong = [(r["q"], r["kind"], r["kind_got"]) for r in rows if r["kind_got"] not in RIGHT_KINDS[r["kind"]]]
+    cited = [(r["q"], r["sources"]) for r in rows if r["kind"] == "oos" and r["sources"]]
+    wrong_language = [(r["q"], r["lang"], r["language"]) for r in rows if r["language"] != r["lang"]]
+    for batch in sorted({r["batch"] for r in rows}):
+        these = [r for r in rows if r["batch"] == batch]
+        right = sum(r["kind_got"] in RIGHT_KINDS[r["kind"]] for r in these)
+        print(f"\nconversation lines, batch {batch}: {right} of {len(these)} the right kind")
+    print(f"off-topic lines answered with a programme: {len(cited)}; replied in another language: "
+          f"{len(wrong_language)}; wrong kind: {wrong}")
+    assert len(wrong) <= len(rows) * 0.03, wrong
+    assert len(cited) <= 2, cited
+    assert len(wrong_language) <= len(rows) * 0.01, wrong_language
+
+
 def test_a_hindi_conversation(stack):
     greeting = stack.chat("नमस्ते")
     assert greeting["language"] == "hi" and "Founder Desk" in greeting["replies"][0]["text"]

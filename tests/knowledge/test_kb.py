@@ -108,9 +108,50 @@ def test_calibration_rejects_small_talk_and_keeps_questions(small_kb):
     report = calibrate(small_kb)
     assert report["positives"] == 3 and report["negatives"] > 100
     assert small_kb.meta(f"novelty:{small_kb.encoder.model_id}") is not None
-    assert small_kb.search("loan without collateral", lang="en").answerable
+    assert small_kb.answer_gate() is not None
+    found = small_kb.search("loan without collateral", lang="en")
+    assert found.answerable and 0.5 <= found.confidence < 1.0  # the gate's probability, not a yes/no
     # an exact known non-question is nearer to the negatives than to any programme
     assert not small_kb.search("tell me a joke", lang="en").answerable
+
+
+def test_answer_gate_learns_a_line_through_the_scores():
+    import numpy as np
+    from knowledge.search import AnswerGate
+    rng = np.random.default_rng(0)
+    # answerable: high top score and novelty; not: low; the classifier's score adds a little
+    positives = np.c_[rng.normal(0.9, 0.02, 200), rng.normal(0.08, 0.03, 200), rng.normal(0.3, 0.1, 200)]
+    negatives = np.c_[rng.normal(0.85, 0.02, 40), rng.normal(-0.03, 0.03, 40), rng.normal(0.1, 0.1, 40)]
+    gate = AnswerGate.fit(positives, negatives)
+    assert (gate.probability(positives) >= 0.5).mean() > 0.95 and (gate.probability(negatives) < 0.5).mean() > 0.95
+    # more novelty never lowers the probability
+    assert gate.probability([0.88, 0.10, 0.2]) > gate.probability([0.88, 0.0, 0.2])
+    again = AnswerGate.from_json(gate.to_json())
+    assert np.allclose(again.probability(positives), gate.probability(positives))
+
+
+def test_a_threshold_override_uses_the_plain_rule(small_kb):
+    from knowledge.evaluate import calibrate
+    calibrate(small_kb)
+    import dataclasses
+    small_kb.settings = dataclasses.replace(small_kb.settings, answer_threshold=-1.0)  # every top score reaches it
+    found = small_kb.search("loan without collateral", lang="en")
+    assert found.answerable and found.confidence == 1.0
+
+
+def test_negative_groups_tie_each_line_to_its_translations_and_copies(tmp_path, monkeypatch):
+    from knowledge import evaluate
+    own, translated = tmp_path / "negatives.yaml", tmp_path / "negatives_translated.yaml"
+    own.write_text("ko:\n- 안녕\n- 날씨 어때?\n", encoding="utf-8")
+    translated.write_text("en:\n- hello\n- tell me a joke\nko:\n- 안녕\n- 농담해 줘\n", encoding="utf-8")
+    monkeypatch.setattr(evaluate, "NEGATIVES", own)
+    monkeypatch.setattr(evaluate, "NEGATIVES_TRANSLATED", translated)
+    lines = evaluate.negative_groups()
+    group = {text: g for text, g in lines}
+    assert [t for t, _ in lines] == ["안녕", "날씨 어때?", "hello", "tell me a joke", "안녕", "농담해 줘"]
+    assert group["hello"] == group["안녕"]  # a translation, and the copy of a Korean line of its own
+    assert group["tell me a joke"] == group["농담해 줘"] != group["hello"]
+    assert len({group["날씨 어때?"], group["hello"], group["농담해 줘"]}) == 3
 
 
 def test_classifier_separates_programmes_on_their_own_directions():
