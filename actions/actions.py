@@ -29,10 +29,11 @@ logger = logging.getLogger(__name__)
 
 # Below this intent confidence a change_language prediction is answered as a question instead.
 CHANGE_LANGUAGE_MIN_CONFIDENCE = 0.6
-# The intent model called the message off-topic: answer from the knowledge base only when it is clearly
-# sure (the answer gate's probability; 0.5 is enough otherwise). At 0.8 every off-topic line of
-# bench/eval/conversation_lines.jsonl is rejected and 96.7 % of the founder questions still pass.
-OUT_OF_SCOPE_MIN_CONFIDENCE = 0.8
+# Answer from the knowledge base against the intent model's reading only when it is clearly sure (the answer
+# gate's probability; 0.5 is enough otherwise): a message called off-topic, or an eligibility answer we could
+# not read. At 0.8 every off-topic line of bench/eval/conversation_lines.jsonl is rejected and 96.7 % of
+# the founder questions still pass.
+CLEAR_ANSWER_CONFIDENCE = 0.8
 FORM_SLOTS = ("founder_status", "company_stage", "company_age", "sector", "in_jeonbuk")
 
 
@@ -159,7 +160,7 @@ class ActionOutOfScope(Action):
             result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
         except KnowledgeError:  # includes an empty or overlong message
             result = None
-        if result is not None and result.hits and result.confidence >= OUT_OF_SCOPE_MIN_CONFIDENCE:
+        if result is not None and result.hits and result.confidence >= CLEAR_ANSWER_CONFIDENCE:
             return ActionAnswerQuestion.respond(dispatcher, tracker, kb, lang, result)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
@@ -285,12 +286,14 @@ class ValidateEligibilityForm(FormValidationAction):
         lang = reply_language(tracker)
         events: List[EventType] = []
         if not parsing.is_stop_request(text):
-            if (message.get("intent") or {}).get("name") != "ask_programme":
+            # Only a question leaves the form: an unread description ("AI for image analysis") is an
+            # answer in words we lack, however well the knowledge base matches it.
+            if (message.get("intent") or {}).get("name") != "ask_programme" or not parsing.is_question(text):
                 return None
             try:
                 kb = get_kb()
                 result = kb.search(text, lang=lang, k=1 + compose.MAX_RELATED)
-                if not result.answerable:
+                if result.confidence < CLEAR_ANSWER_CONFIDENCE:
                     return None
                 events = ActionAnswerQuestion.respond(dispatcher, tracker, kb, lang, result)
             except KnowledgeError:  # an answer to the form we could not read, as before

@@ -48,7 +48,14 @@ STATUS_KEYWORDS = {
                  "在国外", "还没来韩", "尚未来韩", "国外", "ở nước ngoài", "за рубежом", "за границей",
                  "не в корее", "chet elda", "xorijda", "гадаадад", "гадаад улсад", "di luar negeri", "luar negeri",
                  "en el extranjero", "fuera de corea", "à l'étranger", "a l'étranger", "hors de corée",
-                 "في الخارج", "خارج كوريا", "विदेश में", "कोरिया से बाहर", "कोरिया में नहीं", "भारत में"],
+                 "في الخارج", "خارج كوريا", "still living in", "still live in", "masih tinggal di", "masih di", "विदेश में", "कोरिया से बाहर", "कोरिया में नहीं", "भारत में",
+                 # "no Korean visa yet": the more specific visas above are checked first
+                 "no visa", "no korean visa", "don't have a visa", "without a visa", "비자 없", "비자가 없",
+                 "没有签证", "还没有签证", "ビザがない", "ビザはない", "ビザはまだ", "chưa có visa", "không có visa",
+                 "нет визы", "визы нет", "без визы", "viza yo'q", "vizam yo'q", "viza yoʻq", "визгүй",
+                 "виз байхгүй", "belum punya visa", "belum ada visa", "tidak punya visa", "sin visa",
+                 "no tengo visa", "pas de visa", "pas encore de visa", "sans visa", "ليس لدي تأشيرة",
+                 "لا أملك تأشيرة", "بدون تأشيرة", "वीज़ा नहीं", "वीजा नहीं"],
     "resident": ["f-2", "f-4", "f-5", "f-6", "f2", "f5", "f6", "resident*", "permanent residen*", "marriage visa",
                  "영주", "거주", "결혼이민", "永住", "婚姻", "定住", "thường trú", "cư trú", "kết hôn",
                  "вид на жительство", "пмж", "резидент", "rezident", "doimiy yashash", "оршин суугч",
@@ -68,7 +75,8 @@ STATUS_KEYWORDS = {
                "кореец", "кореянка", "koreya fuqarosi", "солонгосын иргэн", "warga negara korea",
                "ciudadano coreano", "ciudadana coreana", "soy coreano", "soy coreana", "citoyen coréen",
                "citoyenne coréenne", "je suis coréen", "مواطن كوري", "كوري الجنسية", "कोरियाई नागरिक",
-               "कोरियन नागरिक", "कोरिया का नागरिक", "कोरिया की नागरिक", "मैं कोरियाई हूँ", "मैं कोरियाई हूं"],
+               "कोरियन नागरिक", "कोरिया का नागरिक", "कोरिया की नागरिक", "मैं कोरियाई हूँ", "मैं कोरियाई हूं",
+               "한국 사람", "한국사람", "korean citizenship", "солонгосын иргэншил", "韩国公民", "国籍是韩国"],
 }
 
 PRE_FOUNDING_KEYWORDS = [
@@ -79,6 +87,36 @@ PRE_FOUNDING_KEYWORDS = [
     "pas de société", "pas d'entreprise", "لم أؤسس", "ليس بعد", "لا توجد شركة", "अभी नहीं", "अभी तक नहीं",
     "कंपनी नहीं", "स्थापित नहीं", "रजिस्टर नहीं", "शुरू नहीं", "आइडिया स्टेज", "आइडिया के स्तर",
 ]
+# "Yes, the company is registered" without its age: the form then asks the age (FOUNDED stands in for
+# the stage until it does). Checked after PRE_FOUNDING_KEYWORDS ("not yet founded") and after a number.
+FOUNDED = "founded"
+FOUNDED_KEYWORDS = [
+    "yes", "yeah", "yep", "founded", "registered", "incorporated", "established", "we have a company",
+    "네", "예", "설립", "등록했", "법인 있", "창업했", "是的", "成立", "注册了", "有公司", "はい", "設立", "登記",
+    "作りました", "đã thành lập", "thành lập rồi", "đăng ký rồi", "đã đăng ký", "rồi", "có công ty", "зарегистр", "основа", "открыл",
+    "есть компания", "уже есть", "компания есть", "ro'yxatdan", "roʻyxatdan", "ochilgan", "ochdik", "tashkil", "тийм", "байгуулагдсан",
+    "байгуулсан", "бүртгүүлсэн", "бүртгэлтэй", "sudah", "berdiri", "terdaftar", "didirikan", "sí", "constituida",
+    "registrada", "fundada", "oui", "enregistrée", "enregistree", "créée", "creee", "immatriculée", "fondée",
+    "نعم", "قائمة", "مسجلة", "أسست", "تأسست", "हाँ", "हां", "रजिस्टर्ड", "पंजीकृत", "स्थापित हो", "बन गई",
+    "बना ली",
+]
+# Ages said without a number: "last year", "half a year ago", "this year".
+RELATIVE_YEARS = {  # longer phrases first: "a year and a half" before "a year"
+    1.5: ["a year and a half", "year and a half", "1년 반", "一年半", "полтора года", "un an et demi", "año y medio",
+          "satu setengah tahun", "bir yarim yil", "डेढ़ साल", "سنة ونصف"],
+    2.0: ["two years", "두 해", "两年前", "два года", "ikki yil", "хоёр жил", "dua tahun", "dos años", "deux ans",
+          "سنتين", "سنتان", "दो साल"],
+    10.0: ["ten years", "десять лет", "лет десять", "o'n yil", "арван жил", "sepuluh tahun", "diez años", "dix ans",
+           "عشر سنوات", "दस साल"],
+    1.0: ["last year", "a year ago", "one year", "작년", "지난해", "去年", "昨年", "năm ngoái", "năm trước",
+          "в прошлом году", "год назад", "o'tgan yil", "oʻtgan yil", "өнгөрсөн жил", "tahun lalu", "el año pasado",
+          "hace un año", "l'année dernière", "l'an dernier", "il y a un an", "un an", "un año", "العام الماضي", "السنة الماضية",
+          "पिछले साल", "एक साल"],
+    0.5: ["this year", "half a year", "six months", "올해", "반년", "今年", "半年", "năm nay", "nửa năm",
+          "в этом году", "полгода", "bu yil", "yarim yil", "энэ жил", "хагас жил", "tahun ini", "setengah tahun",
+          "este año", "medio año", "seis meses", "cette année", "six mois", "هذا العام", "هذه السنة", "نصف سنة",
+          "ستة أشهر", "इस साल", "छह महीने", "आधा साल"],
+}
 LESS_THAN = ["less than", "under", "below", "미만", "이하", "不到", "少于", "未満", "dưới", "меньше", "менее",
              "kam", "доош", "бага", "kurang", "menos", "moins", "أقل", "साल से कम", "वर्ष से कम",
              "महीने से कम", "महीनों से कम", "से भी कम", "के अंदर", "के भीतर"]
@@ -95,7 +133,8 @@ SECTOR_KEYWORDS = {
            "sun'iy intellekt", "хиймэл оюун", "өгөгдөл", "kecerdasan buatan", "inteligencia artificial", "ia",
            "datos", "intelligence artificielle", "données", "الذكاء الاصطناعي", "بيانات", "एआई",
            "आर्टिफ़िशियल इंटेलिजेंस", "आर्टिफिशियल इंटेलिजेंस", "कृत्रिम बुद्धिमत्ता", "मशीन लर्निंग", "डेटा",
-           "डाटा"],
+           "डाटा",
+           "i.a.", "chatbot*", "нейросет", "ذكاء اصطناعي", "اصطناعي", "챗봇", "聊天机器人", "チャットボット", "чат-бот", "чатбот", "شات بوت", "चैटबॉट"],
     "green": ["green", "energy", "environment*", "climate", "solar", "batter*", "recycl*", "cleantech",
               "hydrogen", "carbon", "그린", "에너지", "환경", "탄소", "태양광", "배터리", "수소", "绿色", "能源",
               "环保", "环境", "グリーン", "エネルギー", "環境", "xanh", "năng lượng", "môi trường", "энерг",
@@ -103,27 +142,37 @@ SECTOR_KEYWORDS = {
               "эрчим хүч", "байгаль орчин", "hijau", "energi", "lingkungan", "verde", "energía", "energia",
               "medio ambiente", "vert", "énergie", "energie", "environnement", "خضراء", "طاقة", "بيئة",
               "ग्रीन", "ऊर्जा", "एनर्जी", "पर्यावरण", "जलवायु", "सोलर", "सौर", "बैटरी", "रीसाइक्लिंग",
-              "रिसाइक्लिंग", "हाइड्रोजन", "कार्बन", "क्लीनटेक"],
+              "रिसाइक्लिंग", "हाइड्रोजन", "कार्बन", "क्लीनटेक",
+              "electric vehicle*", "ev charging", "surya", "panel surya", "charging station*", "waste", "전기차", "충전소", "폐기물", "쓰레기",
+              "电动车", "充电桩", "废物", "垃圾", "電気自動車", "充電", "ゴミ", "廃棄物", "xe điện", "rác thải", "tái chế",
+              "электромоб", "зарядн", "перераб", "отход", "chiqindi", "qayta ishla", "хог хаягдал",
+              "дахин боловсруул", "kendaraan listrik", "sampah", "limbah", "pupuk", "daur ulang",
+              "vehículos eléctricos", "residuos", "reciclaj", "véhicules électriques", "déchets",
+              "سيارات الكهربائية", "نفايات", "إعادة التدوير", "इलेक्ट्रिक वाहन", "चार्जिंग", "कचरा", "रीसायकल"],
     "bio": ["bio*", "health*", "medical", "medic*", "pharma*", "medtech", "바이오", "헬스", "의료", "제약", "生物",
             "医疗", "健康", "制药", "バイオ", "医療", "ヘルスケア", "製薬", "sinh học", "y tế", "dược", "био",
             "медицин", "здрав", "фарм", "tibbiyot", "sogʻliq", "sog'liq", "эрүүл мэнд", "эмнэлэг",
             "kesehatan", "medis", "farmasi", "salud", "médic*", "farma*", "santé", "حيوي", "صحة", "طبي", "أدوية",
-            "बायो", "हेल्थ", "स्वास्थ्य", "मेडिकल", "चिकित्सा", "फ़ार्मा", "फार्मा", "दवा"],
+            "बायो", "हेल्थ", "स्वास्थ्य", "मेडिकल", "चिकित्सा", "फ़ार्मा", "फार्मा", "दवा",
+            "drug*", "medicine*", "лекарств", "препарат", "药", "藥", "薬", "thuốc", "dori", "obat",
+            "medicamento*", "médicament", "medicament*", "دواء"],
     "manufacturing": ["manufactur*", "hardware", "factory", "device*", "robot*", "iot", "production", "제조",
                       "하드웨어", "공장", "부품", "기계", "制造", "硬件", "工厂", "设备", "製造", "ハードウェア",
                       "工場", "機械", "sản xuất", "phần cứng", "nhà máy", "thiết bị", "производств",
-                      "оборудован", "завод", "ishlab chiqarish", "apparat", "zavod", "үйлдвэр",
+                      "оборудован", "завод", "ishlab chiqar", "apparat", "生产", "零部件", "零件", "mebel", "furniture", "가구", "家具", "мебел", "производим", "zavod", "үйлдвэр",
                       "техник хангамж", "manufaktur", "perangkat keras", "pabrik", "manufactura", "fabricación",
                       "fábrica", "industrie", "fabrication", "matériel", "usine", "تصنيع", "أجهزة", "مصنع",
                       "मैन्युफ़ैक्चरिंग", "मैन्युफैक्चरिंग", "मैन्यूफैक्चरिंग", "विनिर्माण", "उत्पादन",
-                      "हार्डवेयर", "फ़ैक्ट्री", "फैक्ट्री", "कारखान", "डिवाइस", "रोबोट", "मशीन"],
+                      "हार्डवेयर", "फ़ैक्ट्री", "फैक्ट्री", "कारखान", "डिवाइस", "रोबोट", "मशीन",
+                      "fabric*", "drone*", "드론", "无人机", "ドローン", "дрон", "dron", "طائرات مسيرة", "ड्रोन"],
     "content": ["content", "game*", "media", "culture", "entertainment", "music", "film", "video", "webtoon",
                 "k-pop", "콘텐츠", "게임", "문화", "미디어", "웹툰", "영상", "内容", "游戏", "文化", "媒体",
                 "コンテンツ", "ゲーム", "メディア", "nội dung", "trò chơi", "văn hóa", "truyền thông",
                 "контент", "игр", "культур", "медиа", "kontent", "oʻyin", "o'yin", "madaniyat", "тоглоом",
                 "соёл", "konten", "gim", "budaya", "contenido*", "videojuego*", "cultura", "contenu*", "jeu",
                 "jeux", "محتوى", "ألعاب", "ثقافة", "إعلام", "कंटेंट", "गेम", "मीडिया", "संस्कृति", "कल्चर",
-                "मनोरंजन", "एंटरटेनमेंट", "संगीत", "म्यूज़िक", "म्यूजिक", "फ़िल्म", "फिल्म", "वीडियो", "वेबटून"],
+                "मनोरंजन", "एंटरटेनमेंट", "संगीत", "म्यूज़िक", "म्यूजिक", "फ़िल्म", "फिल्म", "वीडियो", "वेबटून",
+                "ウェブトゥーン", "漫画", "マンガ", "アニメ", "кино", "видео", "продакшн", "фильм", "animation", "anime", "film*"],
     "ict": ["ict", "it", "software", "saas", "app*", "platform*", "web", "fintech", "edtech", "mobile",
             "소프트웨어", "앱", "플랫폼", "정보통신", "软件", "互联网", "应用", "ソフトウェア", "アプリ",
             "情報通信", "phần mềm", "công nghệ thông tin", "cntt", "ứng dụng", "икт", "программ", "софт",
@@ -132,7 +181,14 @@ SECTOR_KEYWORDS = {
             "आईटी", "सॉफ़्टवेयर", "सॉफ्टवेयर", "ऐप", "प्लेटफ़ॉर्म", "प्लेटफॉर्म", "वेब", "फ़िनटेक", "फिनटेक",
             "एडटेक", "मोबाइल", "सूचना प्रौद्योगिकी"],
     "other": ["other", "something else", "기타", "其他", "その他", "khác", "другое", "другая", "boshqa", "бусад",
-              "lainnya", "otro", "otra", "autre", "أخرى", "آخر", "अन्य", "कुछ और", "कोई और"],
+              "lainnya", "otro", "otra", "autre", "أخرى", "آخر", "अन्य", "कुछ और", "कोई और",
+              "logistic*", "shipping", "import-export", "trading", "무역", "贸易", "貿易", "xuất nhập khẩu", "импорт", "экспорт", "eksport", "ekspor", "impor", "importación", "exportación", "استيراد", "تصدير", "आयात", "निर्यात", "retail", "food", "restaurant*", "tourism", "education", "school",
+              "consulting", "trade", "물류", "유통", "교육", "식품", "관광", "物流", "零售", "教育", "餐饮", "旅游", "飲食", "観光",
+              "logistics", "vận chuyển", "giáo dục", "du lịch", "nhà hàng", "логист", "образован", "туризм",
+              "ресторан", "o'quv", "oʻquv", "ta'lim", "taʼlim", "logistika", "тээвэр", "боловсрол", "аялал",
+              "logistik", "pendidikan", "kuliner", "pariwisata", "logística", "educación", "turismo", "comercio",
+              "logistique", "éducation", "tourisme", "commerce", "لوجستية", "لوجستي", "تعليم", "سياحة", "مطعم",
+              "तालीम", "शिक्षा", "लॉजिस्टिक", "पर्यटन", "रेस्टोरेंट"],
 }
 
 # Asking to leave the eligibility questions, in every supported language (checked only on short messages).
@@ -155,12 +211,20 @@ NO_KEYWORDS = ["no", "nope", "not", "nah", "elsewhere", "seoul", "busan", "아�
                "没有", "いいえ", "いや", "ない", "không", "нет", "не в", "yoʻq", "yo'q", "yoq", "emas", "үгүй",
                "биш", "tidak", "bukan", "nggak", "gak", "non", "pas", "لا", "ليس", "ليست", "नहीं", "नही",
                "सियोल", "बुसान", "कहीं और"]
-YES_KEYWORDS = ["yes", "yeah", "yep", "sure", "of course", "jeonbuk", "jeonju", "iksan", "gunsan", "네", "예",
-                "응", "맞아", "전북", "전주", "익산", "군산", "是", "对", "全北", "全州", "はい", "ええ", "có",
-                "vâng", "đúng", "да", "чонбук", "чонджу", "ha", "xa", "albatta", "тийм", "жонбүк", "ya", "iya",
-                "betul", "sí", "si", "claro", "oui", "bien sûr", "نعم", "أجل", "جونبوك", "हाँ", "हां", "ज़रूर",
-                "जरूर", "बिल्कुल", "बिलकुल", "जॉनबुक", "जियोनबुक", "जोनबुक", "जॉनजू", "जियोनजू", "जोनजू",
-                "इकसान", "इक्सान", "गुनसान", "गुंसान"]
+# A place outside Jeonbuk and none inside it answers "no" even when the founder plans a move there
+# ("いいえ、ソウルの予定です": no, it will be in Seoul).
+OTHER_PLACES = ["seoul", "busan", "incheon", "daegu", "gyeonggi", "pangyo", "서울", "부산", "인천", "대구", "경기",
+                "판교", "首尔", "釜山", "仁川", "ソウル", "プサン", "сеул", "пусан", "seul", "сөүл", "busán",
+                "séoul", "سيول", "بوسان", "सियोल", "बुसान"]
+JEONBUK_PLACES = ["jeonbuk", "jeonju", "iksan", "gunsan", "namwon", "전북", "전주", "익산", "군산", "남원", "全北",
+                  "全州", "群山", "益山", "南原", "全罗北道", "全羅北道", "чонбук", "чонджу", "жонбүк", "жонбук", "жонжу", "جونبوك", "جونجو", "जॉनबुक", "जियोनबुक",
+                  "जोनबुक", "जॉनजू", "जियोनजू", "जोनजू", "इकसान", "इक्सान", "गुनसान", "गुंसान"]
+YES_KEYWORDS = ["yes", "yeah", "yep", "sure", "of course", "jeonbuk", "jeonju", "iksan", "gunsan", "namwon", "群山", "益山", "南原", "네", "예",
+              "응", "맞아", "전북", "전주", "익산", "군산", "是", "对", "全北", "全州", "はい", "ええ", "có",
+              "vâng", "đúng", "да", "чонбук", "чонджу", "ha", "xa", "albatta", "тийм", "жонбүк", "ya", "iya",
+              "betul", "sí", "si", "claro", "oui", "bien sûr", "نعم", "أجل", "جونبوك", "हाँ", "हां", "ज़रूर",
+              "जरूर", "बिल्कुल", "बिलकुल", "जॉनबुक", "जियोनबुक", "जोनबुक", "जॉनजू", "जियोनजू", "जोनजू",
+              "इकसान", "इक्सान", "गुनसान", "गुंसान"]
 
 LANGUAGE_KEYWORDS = {
     "en": ["english", "영어", "英语", "英文", "英語", "tiếng anh", "английск", "по-английски", "ingliz", "англи",
@@ -195,7 +259,7 @@ LANGUAGE_KEYWORDS = {
 }
 
 CJK_NUMERALS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                "九": 9, "十": 10, "半": 0.5}
+              "九": 9, "十": 10, "半": 0.5}
 NUMBER_RE = re.compile(r"(?<![\d.])(\d+(?:[.,]\d+)?)(?![\d.])")
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")  # any Unicode decimal digit but 0-9
@@ -286,7 +350,7 @@ def parse_years(text: Optional[str], today: Optional[dt.date] = None) -> Optiona
     else:
         cjk = [CJK_NUMERALS[ch] for ch in norm if ch in CJK_NUMERALS]
         if not cjk:
-            return None
+            return next((years for years, words in RELATIVE_YEARS.items() if has_keyword(norm, words)), None)
         value = float(cjk[0] if len(cjk) == 1 else (cjk[0] * 10 + cjk[1] if cjk[1] != 10 else cjk[0] * 10))
     if has_keyword(norm, MONTHS):
         value = value / 12.0
@@ -300,8 +364,9 @@ def parse_years(text: Optional[str], today: Optional[dt.date] = None) -> Optiona
 def parse_company_stage(text: Optional[str], today: Optional[dt.date] = None):
     """``(stage, age)`` from an answer to "have you founded your company, and when?".
 
-    The age is returned when the founder gave a number ("2 years" -> ("early", 2.0));
-    a button code gives only the stage ("growth" -> ("growth", None)).
+    The age is returned when the founder gave one ("2 years" -> ("early", 2.0), "last year" -> ("early", 1.0));
+    a button code gives only the stage ("growth" -> ("growth", None)), and "yes, it's registered" gives
+    ``(FOUNDED, None)``: founded, the age still to ask.
     """
     norm = normalize(text)
     code = _exact_code(norm, STAGES)
@@ -312,6 +377,8 @@ def parse_company_stage(text: Optional[str], today: Optional[dt.date] = None):
     years = parse_years(norm, today)
     if years is not None:
         return stage_for_age(years), years
+    if has_keyword(norm, FOUNDED_KEYWORDS):
+        return FOUNDED, None
     return None, None
 
 
@@ -330,6 +397,8 @@ def parse_in_jeonbuk(text: Optional[str]) -> Optional[bool]:
         return True
     if norm in ("no", "false"):
         return False
+    if has_keyword(norm, OTHER_PLACES) and not has_keyword(norm, JEONBUK_PLACES):
+        return False
     if has_keyword(norm, PLANNING_KEYWORDS):
         return True
     if has_keyword(norm, NO_KEYWORDS):
@@ -337,6 +406,11 @@ def parse_in_jeonbuk(text: Optional[str]) -> Optional[bool]:
     if has_keyword(norm, YES_KEYWORDS):
         return True
     return None
+
+
+def is_question(text: Optional[str]) -> bool:
+    """Whether ``text`` asks something: a question mark in any script (?, ？, ؟)."""
+    return any(mark in (text or "") for mark in "?？؟")
 
 
 def is_stop_request(text: Optional[str]) -> bool:

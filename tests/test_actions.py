@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions, compose
+from actions import actions, compose, parsing
 from actions.i18n import t
 from knowledge.eligibility import Match
 from knowledge.errors import DatabaseMissing, NotFound
@@ -394,6 +394,23 @@ async def test_form_validation_turns_free_text_into_stage_and_age(dispatcher, ma
 
 
 @pytest.mark.asyncio
+async def test_a_founded_company_without_its_age_is_asked_the_age(dispatcher, make_tracker):
+    said = "sí, ya está constituida"
+    tracker = make_tracker(text=said, slots={"requested_slot": "company_stage", "company_stage": said},
+                           extra_events=[slot_event("company_stage", said)], active_loop="eligibility_form")
+    events = await actions.ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("company_stage", parsing.FOUNDED) in events
+    assert not [e for e in events if e.get("name") == "company_age"]
+    assert dispatcher.messages == []  # no "I didn't understand"
+    # the age question then decides the stage
+    tracker = make_tracker(text="hace unos 5 años", slots={"requested_slot": "company_age", "company_stage": parsing.FOUNDED,
+                                                           "company_age": "hace unos 5 años"},
+                           extra_events=[slot_event("company_age", "hace unos 5 años")], active_loop="eligibility_form")
+    events = await actions.ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("company_stage", "growth") in events and SlotSet("company_age", 5.0) in events
+
+
+@pytest.mark.asyncio
 async def test_form_validation_rejects_what_it_cannot_read(dispatcher, make_tracker):
     tracker = make_tracker(text="banana", slots={"requested_slot": "sector", "sector": "banana"},
                            extra_events=[slot_event("sector", "banana")], active_loop="eligibility_form")
@@ -444,6 +461,15 @@ async def test_a_question_the_kb_cannot_answer_stays_in_the_form(dispatcher, mak
 
 
 @pytest.mark.asyncio
+async def test_an_unread_description_stays_in_the_form_however_well_the_kb_matches(dispatcher, make_tracker, use_kb):
+    kb = use_kb(FakeKB(result=ANSWERABLE))  # "we analyse pictures with neural nets" may match a programme well
+    events = await actions.ValidateEligibilityForm().run(
+        dispatcher, form_tracker(make_tracker, "sector", "we analyse pictures with neural nets"), DOMAIN)
+    assert ActiveLoop(None) not in events and kb.searches == []
+    assert texts(dispatcher) == [t("form.invalid", "vi")]
+
+
+@pytest.mark.asyncio
 async def test_a_readable_answer_is_never_taken_for_a_question_or_a_stop(dispatcher, make_tracker, use_kb):
     kb = use_kb(FakeKB(result=ANSWERABLE))
     events = await actions.ValidateEligibilityForm().run(
@@ -460,7 +486,6 @@ async def test_find_eligible_says_nothing_after_the_founder_left_the_questions(d
 
 
 def test_every_languages_stop_button_reads_as_a_stop():
-    from actions import parsing
     for lang in parsing.LANGUAGES:
         assert parsing.is_stop_request(t("button.stop_form", lang)), lang
     assert not parsing.is_stop_request("I want to stop paying rent for my office, is there free space for startups?")

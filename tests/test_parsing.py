@@ -24,6 +24,9 @@ TODAY = dt.date(2026, 11, 26)
     ("मैं अभी भारत में हूँ", "overseas"),
     ("मैं कोरिया में छात्र हूँ", "student"),
     ("स्टार्टअप वीज़ा के लिए आवेदन किया है", "startup_visa"),
+    ("still living in Berlin, no Korean visa yet", "overseas"),
+    ("mình vẫn ở Hà Nội, chưa có visa Hàn", "overseas"),
+    ("저는 한국 사람이에요", "korean"),
     ("banana", None),
     ("", None),
 ])
@@ -50,6 +53,16 @@ def test_parse_founder_status(text, expected):
     ("more than 7", ("mature", 7.5)),
     ("10", ("mature", 10.0)),
     ("no idea", (None, None)),
+    # founded, age not given: the form asks it next
+    ("yes, it's registered", (parsing.FOUNDED, None)),
+    ("sí, ya está constituida", (parsing.FOUNDED, None)),
+    ("نعم، الشركة قائمة", (parsing.FOUNDED, None)),
+    ("हाँ, कंपनी रजिस्टर्ड है", (parsing.FOUNDED, None)),
+    ("公司已经成立了", (parsing.FOUNDED, None)),
+    # ages without a number
+    ("はい、去年法人を作りました", ("early", 1.0)),
+    ("да, зарегистрировали полгода назад", ("early", 0.5)),
+    ("ça fait un an", ("early", 1.0)),
 ])
 def test_parse_company_stage(text, expected):
     assert parsing.parse_company_stage(text, today=TODAY) == expected
@@ -72,6 +85,12 @@ def test_stage_for_age(years, stage):
     ("हम मोबाइल ऐप बनाते हैं", "ict"),
     ("सोलर ऊर्जा", "green"),
     ("other", "other"),
+    ("ウェブトゥーンの制作スタジオ", "content"),
+    ("разрабатываем лекарства от диабета", "bio"),
+    ("olah sampah makanan jadi pupuk", "green"),
+    ("fabricamos drones para agricultura", "manufacturing"),
+    ("mebel ishlab chiqaramiz", "manufacturing"),
+    ("نعمل في الشحن والخدمات اللوجستية", "other"),
     ("xyz", None),
 ])
 def test_parse_sector(text, expected):
@@ -83,6 +102,8 @@ def test_parse_sector(text, expected):
     ("아니요 서울이에요", False), ("네 전북 전주에 있어요", True), ("không", False),
     ("Не в Чонбуке", False), ("有，在全州", True), ("not yet but planning to move", True), ("hmm", None),
     ("हाँ, जॉनजू में", True), ("नहीं, सियोल में", False), ("अभी नहीं, पर वहाँ शिफ़्ट होने की योजना है", True),
+    ("いいえ、ソウルの予定です", False),  # a plan, but for Seoul
+    ("we plan to move to Jeonju from Seoul", True),
 ])
 def test_parse_in_jeonbuk(text, expected):
     assert parsing.parse_in_jeonbuk(text) is expected
@@ -126,3 +147,9 @@ def test_entity_value_takes_the_last_matching_entity():
     assert parsing.entity_value(entities, "programme_id") == "tips"
     assert parsing.entity_value(entities, "sector") is None
     assert parsing.entity_value(None, "sector") is None
+
+
+@pytest.mark.parametrize("text, expected", [("what is TIPS?", True), ("TIPS가 뭐예요？", True), ("ما هو TIPS؟", True),
+                                            ("AI for image analysis", False), ("", False)])
+def test_is_question(text, expected):
+    assert parsing.is_question(text) is expected
