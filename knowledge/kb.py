@@ -18,7 +18,7 @@ from .encoders import Encoder, get_encoder
 from .errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
 from .migrations import migrations
 from .programme import Programme
-from .records import TEXT_FIELDS, normalize_record
+from .records import LIST_FIELDS, TEXT_FIELDS, normalize_record
 
 DEFAULT_THRESHOLD = 0.80
 
@@ -57,6 +57,7 @@ class _DenseIndex:
     categories: dict
     title_codes: dict            # programme id -> codes in its titles
     text_codes: dict             # programme id -> codes anywhere in its text
+    names: list                  # (search.name_tokens of a common name, programme block), distinctive ones
     block_of_chunk: dict         # chunk id -> programme block number
     block_of_rowid: np.ndarray   # programme rowid (the term index's rowid) -> block number, -1 if none
     term_rows: int               # programmes in the term index, whatever their status
@@ -132,7 +133,7 @@ class KnowledgeBase:
         texts = {}
         for t in self.db.query("SELECT * FROM program_texts WHERE program_id = ? ORDER BY rowid", [row["id"]]):
             texts[t["lang"]] = {**{k: t[k] or "" for k in TEXT_FIELDS},
-                                "questions": json.loads(t["questions"] or "[]")}
+                                **{k: json.loads(t[k] or "[]") for k in LIST_FIELDS}}
         window = row["window"]
         return {
             "id": row["id"], "category": row["category"], "agency": row["agency"] or "",
@@ -212,8 +213,8 @@ class KnowledgeBase:
         }, pk="id")
         self.db.execute("DELETE FROM program_texts WHERE program_id = ?", [record["id"]])
         self.db["program_texts"].insert_all(
-            [{"program_id": record["id"], "lang": lang, **{k: v for k, v in t.items() if k != "questions"},
-              "questions": json.dumps(t["questions"], ensure_ascii=False)}
+            [{"program_id": record["id"], "lang": lang, **{k: t[k] for k in TEXT_FIELDS},
+              **{k: json.dumps(t[k], ensure_ascii=False) for k in LIST_FIELDS}}
              for lang, t in record["text"].items()], pk=("program_id", "lang"))
         self.db["versions"].insert({
             "program_id": record["id"], "version": version, "action": action, "actor": actor,
@@ -415,10 +416,13 @@ class KnowledgeBase:
                 categories[pid] = category
                 if pid in block_of_id:
                     block_of_rowid[rowid] = block_of_id[pid]
-            for pid, lang, title, summary, body in self.db.execute(
-                    "SELECT program_id, lang, title, summary, body FROM program_texts"):
+            carriers = {}  # name -> programmes that list it
+            for pid, lang, title, summary, body, names in self.db.execute(
+                    "SELECT program_id, lang, title, summary, body, names FROM program_texts"):
                 if pid not in categories:
                     continue
+                for name in json.loads(names or "[]"):
+                    carriers.setdefault(ranking.name_tokens(name), set()).add(pid)
                 titles.setdefault(pid, {})[lang] = title
                 title_codes.setdefault(pid, set()).update(ranking.codes_in(title or ""))
                 text_codes.setdefault(pid, set()).update(ranking.visa_codes_in(f"{summary}\n{body}"))
@@ -428,6 +432,8 @@ class KnowledgeBase:
                     spread[code] = spread.get(code, 0) + 1
             title_codes = {pid: {c for c in codes if spread[c] <= ranking.MAX_PROGRAMMES_PER_CODE}
                            for pid, codes in title_codes.items()}
+            names = [(name, block_of_id[pid]) for name, pids in carriers.items()
+                     if name and len(pids) <= ranking.MAX_PROGRAMMES_PER_CODE for pid in pids if pid in block_of_id]
             roles = np.array([r[2] == "passage" for r in rows], dtype=bool)
             self._dense = _DenseIndex(
                 revision=revision, model_id=model_id, matrix=matrix,
@@ -436,7 +442,7 @@ class KnowledgeBase:
                 programme_ids=programme_ids, starts=np.array(starts, dtype=np.int64),
                 layout=ranking.block_layout(np.array(starts, dtype=np.int64), len(rows)),
                 classifier=ranking.fit_classifier(matrix, np.array(starts, dtype=np.int64), roles),
-                titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes,
+                titles=titles, categories=categories, title_codes=title_codes, text_codes=text_codes, names=names,
                 block_of_chunk=block_of_chunk, block_of_rowid=block_of_rowid,
                 term_rows=self.db.execute("SELECT count(*) FROM program_terms").fetchone()[0])
             return self._dense
@@ -526,6 +532,11 @@ class KnowledgeBase:
             ranking.TITLE_CODE_BONUS if query_codes & index.title_codes.get(pid, set())
             else ranking.TEXT_CODE_BONUS if query_codes & index.text_codes.get(pid, set()) else 0.0
             for pid in index.programme_ids], dtype=np.float32)
+        if index.names:
+            words = ranking.name_tokens(text)
+            for name, block in index.names:
+                if code[block] < ranking.NAME_BONUS and ranking.mentions_name(words, name):
+                    code[block] = ranking.NAME_BONUS
         negatives = self.negative_vectors() @ query_vector
         if exclude_negative is not None:
             negatives[exclude_negative] = -1.0

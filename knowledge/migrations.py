@@ -63,3 +63,9 @@ def m004_program_terms_vocab(db):
 def m005_text_agency(db):
     # The agency's name per language (records.TEXT_FIELDS), so answers name it in the founder's language.
     db["program_texts"].add_column("agency", str)
+
+
+@migrations()
+def m006_text_names(db):
+    # What founders call a programme besides its title, per language (records.LIST_FIELDS), as JSON.
+    db["program_texts"].add_column("names", str)

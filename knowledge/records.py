@@ -21,6 +21,10 @@ STATUSES = ("draft", "published", "archived")
 REGIONS = ("nationwide", "jeonbuk")
 # ``agency``: the running agency's name in this language (the top-level ``agency`` is the fallback).
 TEXT_FIELDS = ("title", "summary", "body", "eligibility", "benefits", "how_to_apply", "documents", "agency")
+# Per-language lists: ``questions``, founders' wording of what the programme answers (searched like its
+# texts); ``names``, what founders call the programme besides its title ("창업비자" for D-8-4), which
+# rank it up when a question mentions one (see search.name_tokens).
+LIST_FIELDS = ("questions", "names")
 ELIGIBILITY_VOCAB = {
     "founder_status": ("any", "overseas", "student", "job_seeker", "startup_visa", "investor_visa",
                        "work_visa", "resident", "korean"),
@@ -117,7 +121,7 @@ def _texts(value, where, problems):
         if not isinstance(fields, dict):
             problems.append((loc, "must be a mapping"))
             continue
-        unknown = set(fields) - set(TEXT_FIELDS) - {"questions"}
+        unknown = set(fields) - set(TEXT_FIELDS) - set(LIST_FIELDS)
         if unknown:
             problems.append((loc, f"unknown text field(s): {', '.join(sorted(unknown))}"))
         entry = {}
@@ -134,11 +138,12 @@ def _texts(value, where, problems):
                 entry[name] = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
                 if len(entry[name]) > MAX_TEXT:
                     problems.append((f"{loc}.{name}", f"longer than {MAX_TEXT} characters"))
-        questions = fields.get("questions") or []
-        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-            problems.append((f"{loc}.questions", "must be a list of strings"))
-            questions = []
-        entry["questions"] = [q.strip() for q in questions if q.strip()]
+        for name in LIST_FIELDS:
+            items = fields.get(name) or []
+            if not isinstance(items, list) or not all(isinstance(q, str) for q in items):
+                problems.append((f"{loc}.{name}", "must be a list of strings"))
+                items = []
+            entry[name] = [q.strip() for q in items if q.strip()]
         out[lang] = entry
     if out and not any(t["title"] and t["summary"] for t in out.values()):
         problems.append((where, "at least one language needs a title and a summary"))
@@ -317,7 +322,7 @@ def dump_json(records: list[dict]) -> str:
 # The per-language agency is "lang_agency", beside the programme's own "agency" column.
 CSV_TEXT = {name: "lang_agency" if name == "agency" else name for name in TEXT_FIELDS}
 CSV_COLUMNS = ["id", "category", "agency", "region", "official_url", "status", "last_verified", "window",
-               "criteria", "sources", "lang", *CSV_TEXT.values(), "questions"]
+               "criteria", "sources", "lang", *CSV_TEXT.values(), *LIST_FIELDS]
 
 
 def dump_csv(records: list[dict]) -> str:
@@ -335,7 +340,7 @@ def dump_csv(records: list[dict]) -> str:
             "sources": json.dumps(rec["sources"], ensure_ascii=False),
         }
         for lang, fields in rec["text"].items():
-            row = dict(base, lang=lang, questions=json.dumps(fields["questions"], ensure_ascii=False))
+            row = dict(base, lang=lang, **{name: json.dumps(fields[name], ensure_ascii=False) for name in LIST_FIELDS})
             row.update({CSV_TEXT[name]: fields[name] for name in TEXT_FIELDS})
             writer.writerow(row)
     return out.getvalue()
@@ -380,7 +385,7 @@ def _csv_to_raw(text: str, source: str):
         if lang in raw["text"]:
             problems.append((loc, f"language {lang!r} repeated for {rid!r}"))
         entry = {name: row.get(CSV_TEXT[name]) or "" for name in TEXT_FIELDS}
-        entry["questions"] = load_json("questions", [])
+        entry.update({name: load_json(name, []) for name in LIST_FIELDS})
         raw["text"][lang] = entry
     if problems:
         raise InvalidRecord(problems)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from knowledge.languages import SUPPORTED
 from knowledge.programme import window_state
 from knowledge.records import (CATEGORIES, ELIGIBILITY_FLAGS, ELIGIBILITY_NUMBERS, ELIGIBILITY_VOCAB,
-                               TEXT_FIELDS, dump_yaml)
+                               LIST_FIELDS, TEXT_FIELDS, dump_yaml)
 
 #: What an admin fills in per language; completeness is measured on these.
 CORE_FIELDS = ("title", "summary", "body", "questions")
@@ -68,7 +68,7 @@ def record_from_form(form, *, program_id: str | None = None, status: str = "draf
     texts = {}
     for lang in form_languages(form):
         entry = {name: (form.get(f"text-{lang}-{name}") or "").strip() for name in TEXT_FIELDS}
-        entry["questions"] = _lines(form.get(f"text-{lang}-questions"))
+        entry.update({name: _lines(form.get(f"text-{lang}-{name}")) for name in LIST_FIELDS})
         if any(entry.values()):
             texts[lang] = entry
     return {

@@ -4,9 +4,11 @@ from knowledge import KnowledgeBase, get_settings
 from knowledge.encoders import FakeEncoder
 
 
-def make_record(pid, title, summary, *, status="published", category="funding", questions=(), lang="en", **extra):
+def make_record(pid, title, summary, *, status="published", category="funding", questions=(), lang="en",
+                names=(), **extra):
     return {"id": pid, "category": category, "status": status,
-            "text": {lang: {"title": title, "summary": summary, "questions": list(questions)}}, **extra}
+            "text": {lang: {"title": title, "summary": summary, "questions": list(questions), "names": list(names)}},
+            **extra}
 
 
 @pytest.fixture(name="make_record")

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from knowledge import KnowledgeBase, get_settings
+from knowledge import search as ranking
 from knowledge.errors import DatabaseMissing, InvalidQuery, InvalidRecord, NotFound
 from knowledge.programme import window_state
 
@@ -59,6 +60,37 @@ def test_code_hits_rank_first(fake_kb, make_record):
     result = fake_kb.search("D-8-4?", lang="en")
     assert result.hits[0].id == "visa-d84" and result.answerable
     assert result.hits[1].code > 0  # mentioned in the summary only
+
+
+def test_common_names_rank_their_programme_up(fake_kb, make_record):
+    """A name from the record's ``names`` in the question adds search.NAME_BONUS, whatever its spacing
+    or inflection; a name that more than two programmes list says nothing and is ignored."""
+    fake_kb.import_records([
+        make_record("visa-d84", "기술창업 비자 (D-8-4)", "기술 창업자의 체류", lang="ko", names=["창업비자"]),
+        make_record("hire-e7", "외국인 직원 고용", "취업비자 후원", lang="ko"),
+        *[make_record(f"gen-{i}", f"지원 {i}", "일반 지원", lang="ko", names=["지원사업"]) for i in range(3)],
+    ])
+    for question in ("창업비자는 어떻게 받나요?", "창업 비자를 받으려면?"):
+        hits = {h.id: h for h in fake_kb.search(question, lang="ko", k=10).hits}
+        assert hits["visa-d84"].code == pytest.approx(ranking.NAME_BONUS)
+        assert hits["hire-e7"].code == 0
+    hits = fake_kb.search("지원사업 목록", lang="ko", k=10).hits
+    assert all(h.code == 0 for h in hits)
+    exported = {r["id"]: r for r in fake_kb.export()}
+    assert exported["visa-d84"]["text"]["ko"]["names"] == ["창업비자"]
+
+
+@pytest.mark.parametrize("question, name, found", [
+    ("외국인 창업자가 창업 비자를 받으려면", "창업비자", True),
+    ("취업비자 스폰서", "창업비자", False),
+    ("Как получить стартап-визу?", "стартап-виз", True),
+    ("How do I get a Startup Visa?", "startup visa", True),
+    ("visa for my startup", "startup visa", False),
+    ("multitips for founders", "tips", False),
+    ("Comment obtenir un visa d'investisseur ?", "visa d'invest", True),
+])
+def test_mentions_name(question, name, found):
+    assert ranking.mentions_name(ranking.name_tokens(question), ranking.name_tokens(name)) is found
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 100_000])

@@ -15,7 +15,7 @@ def test_minimal_record_gets_defaults():
     assert rec["window"] == "rolling"
     assert rec["region"] == "nationwide"
     assert rec["eligibility"] == {}
-    assert rec["text"]["en"]["questions"] == []
+    assert rec["text"]["en"]["questions"] == [] and rec["text"]["en"]["names"] == []
     assert rec["text"]["en"]["body"] == ""
 
 
@@ -31,6 +31,7 @@ def test_minimal_record_gets_defaults():
     ({"text": {"en": {"title": "T"}}}, "title and a summary"),
     ({"text": {"english": {"title": "T", "summary": "S"}}}, "two-letter"),
     ({"surprise": 1}, "unknown key"),
+    ({"text": {"en": {"title": "T", "summary": "S", "names": "startup visa"}}}, "names: must be a list"),
 ])
 def test_invalid_records_are_rejected_with_location(change, message):
     with pytest.raises(InvalidRecord) as exc:
@@ -44,8 +45,9 @@ def full_record():
         "last_verified": "2026-11-26", "window": {"opens": "2026-02-01", "closes": "2026-03-01", "note": "yearly"},
         "eligibility": {"stages": ["early"], "company_age_max_years": 3, "requires_korean_company": True},
         "sources": ["https://example.org/a"],
-        "text": {"en": {"title": "T", "summary": "S", "body": "line 1\nline, \"2\"", "questions": ["q1?", "q2"]},
-                 "ko": {"title": "제목", "summary": "요약", "questions": ["질문"]}},
+        "text": {"en": {"title": "T", "summary": "S", "body": "line 1\nline, \"2\"", "questions": ["q1?", "q2"],
+                        "names": ["startup visa", "founder visa"]},
+                 "ko": {"title": "제목", "summary": "요약", "questions": ["질문"], "names": ["창업비자"]}},
     })
 
 

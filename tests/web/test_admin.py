@@ -246,12 +246,14 @@ def test_edit_form_round_trip_changes_nothing_but_the_edit(client, admin, kb):
     fields = dict(form_for(client, "loan-b"))
     assert fields["version"] == "1"
     fields.update({"text-vi-title": "Khoản vay", "text-vi-summary": "Vay không thế chấp",
-                   "text-vi-questions": "vay không thế chấp\nvay ngân hàng", "tab": "vi"})
+                   "text-vi-questions": "vay không thế chấp\nvay ngân hàng", "text-vi-names": "vay bảo lãnh\n",
+                   "tab": "vi"})
     response = client.post("/admin/programs/loan-b/edit", data=fields)
     assert response.status_code == 302
     after = kb.get("loan-b")
     assert after.version == 2
     assert after.record["text"]["vi"]["questions"] == ["vay không thế chấp", "vay ngân hàng"]
+    assert after.record["text"]["vi"]["names"] == ["vay bảo lãnh"]
     assert {k: v for k, v in after.record.items() if k != "text"} == {k: v for k, v in before.items() if k != "text"}
     assert after.record["text"]["en"] == before["text"]["en"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
