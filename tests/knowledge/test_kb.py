@@ -284,7 +284,14 @@ def test_term_index_is_rebuilt_when_the_term_rules_change(small_kb):
 
 def test_hindi_words_keep_their_vowel_signs():
     from knowledge.search import overlap_terms
-    assert overlap_terms("एक्सपोर्ट वाउचर") == {"एक्सपोर्ट", "वाउचर", "एक्सपोर्ट वाउचर"}
+    assert overlap_terms("एक्सपोर्ट वाउचर") == {"एक्सपोर्ट", "वाउचर", "एक्सपोर्ट वाउचर", "एक्सपो…"}
+
+
+def test_long_words_also_give_their_stem():
+    """Inflected forms of one word share its first search.STEM_CHARS characters."""
+    from knowledge.search import overlap_terms
+    assert "оруула…" in overlap_terms("хөрөнгө оруулалтын") & overlap_terms("хөрөнгө оруулах")
+    assert "visa…" not in overlap_terms("visa")  # short words are terms as they are
 
 
 def test_apostrophe_spellings_give_the_same_terms():
