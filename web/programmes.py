@@ -139,13 +139,14 @@ def completeness_ratio(record: dict, langs=SUPPORTED) -> float:
 # ---------------------------------------------------------------- list filters
 
 def matches_query(record: dict, query: str) -> bool:
-    """Case-insensitive substring search over id, agency, titles, summaries and example questions."""
+    """Case-insensitive substring search over id, agency, titles, common names, summaries and example questions."""
     query = (query or "").strip().lower()
     if not query:
         return True
     hay = [record["id"], record.get("agency") or ""]
     for texts in (record.get("text") or {}).values():
-        hay += [texts.get("title") or "", texts.get("summary") or "", *texts.get("questions", [])]
+        hay += [texts.get("title") or "", texts.get("summary") or "", *texts.get("names", []),
+                *texts.get("questions", [])]
     return any(query in h.lower() for h in hay)
 
 

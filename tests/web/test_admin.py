@@ -254,6 +254,7 @@ def test_edit_form_round_trip_changes_nothing_but_the_edit(client, admin, kb):
     assert after.version == 2
     assert after.record["text"]["vi"]["questions"] == ["vay không thế chấp", "vay ngân hàng"]
     assert after.record["text"]["vi"]["names"] == ["vay bảo lãnh"]
+    assert client.get("/api/admin/programs?q=bảo lãnh").get_json()["count"] == 1  # the list searches names
     assert {k: v for k, v in after.record.items() if k != "text"} == {k: v for k, v in before.items() if k != "text"}
     assert after.record["text"]["en"] == before["text"]["en"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
