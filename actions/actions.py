@@ -288,7 +288,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if not parsing.is_stop_request(text):
             # Only a question leaves the form: an unread description ("AI for image analysis") is an
             # answer in words we lack, however well the knowledge base matches it.
-            if (message.get("intent") or {}).get("name") != "ask_programme" or not parsing.is_question(text):
+            if parsing.intent_name(message) != "ask_programme" or not parsing.is_question(text):
                 return None
             try:
                 kb = get_kb()
@@ -361,7 +361,11 @@ class AskSlotAction(Action, abc.ABC):
         lang = reply_language(tracker)
         # the stop button sends its own title, which the form reads as a request to stop
         stop = {"title": t("button.stop_form", lang), "payload": t("button.stop_form", lang)}
-        dispatcher.utter_message(text=t(f"ask.{self.slot}", lang), buttons=[*self.buttons(tracker, lang), stop])
+        question = t(f"ask.{self.slot}", lang)
+        if parsing.intent_name(tracker.latest_message) == "find_eligible_programmes":
+            # the finder has just started (by the founder's words or a button): say what is coming
+            question = f"{t('form.intro', lang)}\n\n{question}"
+        dispatcher.utter_message(text=question, buttons=[*self.buttons(tracker, lang), stop])
         return []
 
 

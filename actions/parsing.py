@@ -464,9 +464,14 @@ SMALL_TALK_RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "tha
 SMALL_TALK_MIN_CONFIDENCE = 0.25
 
 
+def intent_name(message: Optional[dict]) -> Optional[str]:
+    """The intent NLU gave a parsed message (``tracker.latest_message``), if any."""
+    return ((message or {}).get("intent") or {}).get("name")
+
+
 def small_talk_response(message: dict) -> Optional[str]:
     """The response for an unclear message whose best-ranked intent is small talk, else ``None``."""
-    if ((message or {}).get("intent") or {}).get("name") != "nlu_fallback":
+    if intent_name(message) != "nlu_fallback":
         return None
     ranking = [i for i in message.get("intent_ranking") or () if i.get("name") != "nlu_fallback"]
     if not ranking:

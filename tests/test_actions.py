@@ -511,6 +511,14 @@ async def test_ask_founder_status_buttons_send_canonical_codes(dispatcher, make_
     assert message["buttons"][1]["title"] == t("option.founder_status.student", "ar")
 
 
+@pytest.mark.asyncio
+async def test_the_first_question_says_what_is_coming(dispatcher, make_tracker):
+    """Started by the founder's words or the greeting's button, the finder first says what it will ask."""
+    tracker = make_tracker(slots={"language": "mn"}, intent="find_eligible_programmes")
+    await actions.ActionAskFounderStatus().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"] == f"{t('form.intro', 'mn')}\n\n{t('ask.founder_status', 'mn')}"
+
+
 # ------------------------------------------------------------------ language and fallback
 
 @pytest.mark.asyncio
